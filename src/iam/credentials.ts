@@ -1,0 +1,34 @@
+/**
+ * Who is calling. The root user now; IAM users, groups and their policies
+ * come later and slot in behind the same CredentialStore interface.
+ */
+export interface Principal {
+  kind: 'root' | 'user';
+  /** User name (the root user's access key for root). */
+  name: string;
+  accessKeyId: string;
+}
+
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principal: Principal;
+}
+
+export interface CredentialStore {
+  /** Undefined when the access key is unknown or disabled. */
+  lookup(accessKeyId: string): Promise<Credential | undefined>;
+}
+
+/** The root credential from configuration. */
+export class RootCredentialStore implements CredentialStore {
+  private readonly root: Credential;
+
+  constructor(accessKeyId: string, secretAccessKey: string) {
+    this.root = { accessKeyId, secretAccessKey, principal: { kind: 'root', name: accessKeyId, accessKeyId } };
+  }
+
+  async lookup(accessKeyId: string): Promise<Credential | undefined> {
+    return accessKeyId === this.root.accessKeyId ? this.root : undefined;
+  }
+}
