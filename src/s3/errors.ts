@@ -15,6 +15,7 @@ export const S3_ERRORS = {
   EntityTooLarge: [400, 'Your proposed upload exceeds the maximum allowed object size.'],
   EntityTooSmall: [400, 'Your proposed upload is smaller than the minimum allowed object size.'],
   ExpiredToken: [400, 'The provided token has expired.'],
+  IllegalLocationConstraintException: [400, 'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.'],
   IncompleteBody: [400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.'],
   InternalError: [500, 'We encountered an internal error. Please try again.'],
   InvalidAccessKeyId: [403, 'The AWS access key ID you provided does not exist in our records.'],
@@ -29,6 +30,7 @@ export const S3_ERRORS = {
   InvalidRange: [416, 'The requested range is not satisfiable'],
   InvalidRequest: [400, 'Invalid Request'],
   InvalidStorageClass: [400, 'The storage class you specified is not valid.'],
+  InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   KeyTooLongError: [400, 'Your key is too long.'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
@@ -52,6 +54,7 @@ export const S3_ERRORS = {
   SignatureDoesNotMatch: [403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
   SlowDown: [503, 'Please reduce your request rate.'],
   UnexpectedContent: [400, 'This request does not support content.'],
+  XAmzContentSHA256Mismatch: [400, "The provided 'x-amz-content-sha256' header does not match what was computed."],
   /** cairn-specific: a key that the backend cannot hold next to an existing key (see ARCHITECTURE.md). */
   XCairnKeyConflict: [409, 'The key conflicts with an existing object or prefix on this backend.'],
 } as const satisfies Record<string, readonly [number, string]>;

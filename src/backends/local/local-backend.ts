@@ -1,0 +1,406 @@
+/**
+ * The local-filesystem backend: an existing directory tree served as S3.
+ *
+ * - A bucket is a real directory directly under the root; an object is the
+ *   file at its key path (`photos/2024/a.jpg`). Files other programs put in
+ *   the tree are objects (default metadata, ETag = MD5 of the content,
+ *   computed on first need and cached); objects written through S3 are plain
+ *   files other programs can read.
+ * - Metadata lives in a SQLite sidecar at `<root>/.cairn/meta.db` (sidecar.ts);
+ *   `.cairn` also holds the staging area for writes and folder-object bodies.
+ * - A key ending in '/' (`a/b/`, a "folder object") is the directory itself
+ *   plus a sidecar row. A bare directory without a row is only a prefix.
+ * - Key conflicts: a file `a` and a key `a/b` cannot coexist on a file
+ *   system, so writing one while the other exists fails with
+ *   XCairnKeyConflict (409) and writes nothing (capabilities.fileAndPrefixCoexist
+ *   is false). Writing `a` over a leftover empty directory `a` is allowed.
+ * - Keys a file system cannot hold (leading '/', empty segment `a//b`, a
+ *   segment over 255 bytes) are refused on write (InvalidArgument /
+ *   KeyTooLongError); reading or deleting them finds nothing.
+ * - Symlinks: followed only within the same bucket; see safe-fs.ts.
+ * - Writes are staged in `.cairn/tmp`, fsynced, renamed into place, the
+ *   directory fsynced, then the sidecar row committed (object-writer.ts).
+ * - Unversioned: versionId "null" names the only version.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { addAbortSignal, Readable } from 'node:stream';
+import { S3Error } from '../../s3/errors.js';
+import { assertValidObjectKey } from '../../s3/names.js';
+import { resolveRange } from '../../s3/range.js';
+import type { BucketInfo, ByteRange, Checksums, ObjectInfo } from '../../s3/types.js';
+import type {
+  Backend,
+  BackendCapabilities,
+  BucketConfigKind,
+  CopyObjectOptions,
+  DeleteObjectsEntry,
+  DeleteResult,
+  GetObjectOptions,
+  GetObjectResult,
+  IncomingBody,
+  ListObjectsOptions,
+  ListObjectsResult,
+  ObjectRef,
+  PutObjectOptions,
+} from '../backend.js';
+import { LocalBuckets } from './buckets.js';
+import { KeyLocks, objectLockKey } from './key-locks.js';
+import { listPage } from './list-page.js';
+import { ObjectReader } from './object-reader.js';
+import { checkSourceEtag, ObjectWriter } from './object-writer.js';
+import { OrderedWalk } from './ordered-walk.js';
+import { joinInside, keyToPath, prefixDirectorySegments, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
+import { entryKind, fsyncDirectory, isNotFound, pruneEmptyDirectories, realDirectoryInBucket } from './safe-fs.js';
+import { Sidecar } from './sidecar.js';
+import { TempArea, type StagedFile } from './temp-files.js';
+
+export interface LocalBackendOptions {
+  /** The directory served; created if missing. */
+  root: string;
+  /** Region reported for bucket folders cairn did not create. */
+  defaultRegion?: string;
+}
+
+const READ_HIGH_WATER_MARK = 1 << 20;
+
+export class LocalBackend implements Backend {
+  readonly type = 'local';
+  readonly capabilities: BackendCapabilities = { versioning: false, objectLock: false, fileAndPrefixCoexist: false };
+
+  private constructor(
+    private readonly rootDir: string,
+    private readonly sidecar: Sidecar,
+    private readonly temp: TempArea,
+    private readonly buckets: LocalBuckets,
+    private readonly locks: KeyLocks,
+    private readonly reader: ObjectReader,
+    private readonly writer: ObjectWriter,
+  ) {}
+
+  static async open(options: LocalBackendOptions): Promise<LocalBackend> {
+    await fs.mkdir(options.root, { recursive: true });
+    const rootDir = await fs.realpath(options.root);
+    const sidecarDir = path.join(rootDir, SIDECAR_DIR_NAME);
+    const folderBodyDir = path.join(sidecarDir, 'dirobj');
+    await fs.mkdir(folderBodyDir, { recursive: true });
+    const temp = new TempArea(path.join(sidecarDir, 'tmp'));
+    await temp.open();
+    const sidecar = new Sidecar(path.join(sidecarDir, 'meta.db'));
+    const locks = new KeyLocks();
+    const reader = new ObjectReader(sidecar, locks, folderBodyDir);
+    const writer = new ObjectWriter(sidecar, locks, reader);
+    const buckets = new LocalBuckets(rootDir, sidecar, options.defaultRegion ?? 'us-east-1');
+    return new LocalBackend(rootDir, sidecar, temp, buckets, locks, reader, writer);
+  }
+
+  /** The directory served, with symlinks resolved. */
+  get root(): string {
+    return this.rootDir;
+  }
+
+  // ── buckets ──────────────────────────────────────────────────────────
+
+  listBuckets(): Promise<BucketInfo[]> {
+    return this.buckets.list();
+  }
+
+  createBucket(bucket: string, options: { region: string }): Promise<void> {
+    return this.buckets.create(bucket, options.region);
+  }
+
+  headBucket(bucket: string): Promise<BucketInfo> {
+    return this.buckets.head(bucket);
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    const bucketDir = await this.buckets.require(bucket);
+    const folderKeys = await this.buckets.delete(bucket, async (_bucket, key) => {
+      return (await this.reader.describeFolder(bucketDir, bucket, keyToPath(key))) !== undefined;
+    });
+    for (const key of folderKeys) await fs.rm(this.reader.folderBodyPath(bucket, key), { force: true });
+  }
+
+  getBucketConfig(bucket: string, kind: BucketConfigKind): Promise<string | undefined> {
+    return this.buckets.getConfig(bucket, kind);
+  }
+
+  putBucketConfig(bucket: string, kind: BucketConfigKind, doc: string | undefined): Promise<void> {
+    return this.buckets.putConfig(bucket, kind, doc);
+  }
+
+  // ── objects ──────────────────────────────────────────────────────────
+
+  async putObject(bucket: string, key: string, body: IncomingBody, options: PutObjectOptions, signal?: AbortSignal): Promise<ObjectInfo> {
+    const bucketDir = await this.buckets.require(bucket);
+    const target = keyToPath(key);
+    const staged = await this.temp.receive(body.stream, signal);
+    try {
+      const digests = body.digests();
+      const written = Number(staged.stat.size);
+      if (body.declaredSize !== undefined && body.declaredSize !== written) throw new S3Error('IncompleteBody');
+      if (digests.size !== written) throw new S3Error('InternalError', { message: 'Body digests disagree with the bytes stored' });
+      // A client that went away after its last byte gets nothing committed.
+      signal?.throwIfAborted();
+      return await this.writer.commit(
+        bucketDir,
+        bucket,
+        target,
+        staged,
+        { etag: digests.md5Hex, meta: options.meta, checksums: digests.checksums, checksumType: fullObjectIfAny(digests.checksums) },
+        { ifMatch: options.ifMatch, ifNoneMatch: options.ifNoneMatch },
+      );
+    } finally {
+      await this.temp.discard(staged);
+    }
+  }
+
+  async getObject(bucket: string, key: string, options: GetObjectOptions, signal?: AbortSignal): Promise<GetObjectResult> {
+    const bucketDir = await this.buckets.require(bucket);
+    assertReadableVersion(options.versionId);
+    const target = targetForRead(key);
+    if (target?.isFolderObject) {
+      const info = await this.reader.describeFolder(bucketDir, bucket, target);
+      if (!info) throw noSuchKey(key);
+      const range = options.range && resolveRange(options.range, info.size);
+      const body = info.size === 0 ? emptyBody() : await this.openFolderBody(bucket, key, range);
+      return withRange({ info, body: guard(body, signal) }, range);
+    }
+    const opened = target && (await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: true, signal }));
+    if (!opened) throw noSuchKey(key);
+    let range: ByteRange | undefined;
+    try {
+      range = options.range && resolveRange(options.range, opened.info.size);
+    } catch (err) {
+      await opened.file.handle.close();
+      throw err;
+    }
+    // The stream owns the handle from here (autoClose): it closes on end, error or destroy.
+    const body = opened.file.handle.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: READ_HIGH_WATER_MARK });
+    return withRange({ info: opened.info, body: guard(body, signal) }, range);
+  }
+
+  async headObject(bucket: string, key: string, options: { versionId?: string }, signal?: AbortSignal): Promise<ObjectInfo> {
+    const bucketDir = await this.buckets.require(bucket);
+    assertReadableVersion(options.versionId);
+    const target = targetForRead(key);
+    const info = target && (await this.reader.describe(bucketDir, bucket, target, { waitForWriters: true, signal }));
+    if (!info) throw noSuchKey(key);
+    return info;
+  }
+
+  async copyObject(source: ObjectRef, dest: ObjectRef, options: CopyObjectOptions, signal?: AbortSignal): Promise<ObjectInfo> {
+    const sourceDir = await this.buckets.require(source.bucket);
+    const destDir = await this.buckets.require(dest.bucket);
+    assertReadableVersion(source.versionId);
+    const sourceTarget = targetForRead(source.key);
+    if (!sourceTarget) throw noSuchKey(source.key);
+    const destTarget = keyToPath(dest.key);
+
+    if (source.bucket === dest.bucket && source.key === dest.key) {
+      const current = await this.reader.describe(sourceDir, source.bucket, sourceTarget, { waitForWriters: true, signal });
+      if (!current) throw noSuchKey(source.key);
+      const checksums = options.checksums ?? current.checksums;
+      return this.writer.replaceMetadata(
+        destDir,
+        dest.bucket,
+        destTarget,
+        { etag: current.etag, meta: options.meta, checksums, checksumType: checksumTypeFor(checksums, current) },
+        options.sourceEtag,
+      );
+    }
+
+    const { info, staged } = await this.stageCopyOfSource(sourceDir, source.bucket, sourceTarget, options.sourceEtag, signal);
+    try {
+      const checksums = options.checksums ?? info.checksums;
+      return await this.writer.commit(
+        destDir,
+        dest.bucket,
+        destTarget,
+        staged,
+        { etag: info.etag, meta: options.meta, checksums, checksumType: checksumTypeFor(checksums, info) },
+        {},
+      );
+    } finally {
+      await this.temp.discard(staged);
+    }
+  }
+
+  async deleteObject(bucket: string, key: string, options: { versionId?: string }): Promise<DeleteResult> {
+    const bucketDir = await this.buckets.require(bucket);
+    if (options.versionId !== undefined && options.versionId !== 'null') {
+      throw new S3Error('InvalidArgument', { message: 'Invalid version id specified', extra: { ArgumentName: 'versionId', ArgumentValue: options.versionId } });
+    }
+    const target = targetForRead(key);
+    if (target) await this.locks.run(objectLockKey(bucket, key), () => this.removeObject(bucketDir, bucket, target));
+    return options.versionId === undefined ? {} : { versionId: options.versionId };
+  }
+
+  async deleteObjects(bucket: string, objects: { key: string; versionId?: string }[], signal?: AbortSignal): Promise<DeleteObjectsEntry[]> {
+    await this.buckets.require(bucket);
+    const results: DeleteObjectsEntry[] = [];
+    for (const { key, versionId } of objects) {
+      signal?.throwIfAborted();
+      const echo = versionId === undefined ? {} : { versionId };
+      try {
+        await this.deleteObject(bucket, key, { versionId });
+        results.push({ key, ...echo, deleted: true });
+      } catch (err) {
+        const s3 = err instanceof S3Error ? err : new S3Error('InternalError', { cause: err });
+        results.push({ key, ...echo, deleted: false, code: s3.code, message: s3.message });
+      }
+    }
+    return results;
+  }
+
+  async listObjects(bucket: string, options: ListObjectsOptions, signal?: AbortSignal): Promise<ListObjectsResult> {
+    const bucketDir = await this.buckets.require(bucket);
+    const empty: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
+    const dirSegments = prefixDirectorySegments(options.prefix);
+    if (!dirSegments) return empty;
+    // Start at the deepest directory the prefix names: `photos/2024/ja` walks only `photos/2024`.
+    let startDir = bucketDir;
+    if (dirSegments.length > 0) {
+      const found = await realDirectoryInBucket(bucketDir, joinInside(bucketDir, dirSegments));
+      if (found === undefined) return empty;
+      startDir = found;
+    }
+    const walk = new OrderedWalk(
+      bucketDir,
+      { keyPrefix: Buffer.from(dirSegments.length > 0 ? `${dirSegments.join('/')}/` : '', 'utf8'), realDir: startDir },
+      { prefix: Buffer.from(options.prefix, 'utf8'), after: options.after === undefined ? undefined : Buffer.from(options.after, 'utf8') },
+      (key) => this.sidecar.getObject(bucket, key) !== undefined,
+    );
+    return listPage(walk, options, (entry) => this.reader.summarize(bucketDir, bucket, entry, signal));
+  }
+
+  async close(): Promise<void> {
+    this.sidecar.close();
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────
+
+  private async openFolderBody(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
+    try {
+      const handle = await fs.open(this.reader.folderBodyPath(bucket, key), 'r');
+      return handle.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: READ_HIGH_WATER_MARK });
+    } catch (err) {
+      if (isNotFound(err)) throw noSuchKey(key);
+      throw err;
+    }
+  }
+
+  /** Copies the source's bytes into a staged temp file, checking it did not change meanwhile. */
+  private async stageCopyOfSource(
+    bucketDir: string,
+    bucket: string,
+    target: KeyPath,
+    sourceEtag: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ info: ObjectInfo; staged: StagedFile }> {
+    if (target.isFolderObject) {
+      const info = await this.reader.describeFolder(bucketDir, bucket, target);
+      if (!info) throw noSuchKey(target.key);
+      checkSourceEtag(sourceEtag, info.etag);
+      const staged =
+        info.size > 0 ? await this.temp.copyFrom(this.reader.folderBodyPath(bucket, target.key), signal) : await this.temp.receive(emptyBody(), signal);
+      return { info, staged };
+    }
+    const opened = await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: true, signal });
+    if (!opened) throw noSuchKey(target.key);
+    try {
+      checkSourceEtag(sourceEtag, opened.info.etag);
+      const staged = await this.temp.copyFrom(opened.file.realPath, signal);
+      const after = await opened.file.handle.stat({ bigint: true });
+      if (after.size !== opened.file.stat.size || after.mtimeNs !== opened.file.stat.mtimeNs || staged.stat.size !== after.size) {
+        await this.temp.discard(staged);
+        throw new S3Error('ConditionalRequestConflict', { message: 'The source object changed while it was being copied' });
+      }
+      return { info: opened.info, staged };
+    } finally {
+      await opened.file.handle.close();
+    }
+  }
+
+  /** Removes the file (or folder-object row) and then the folders that became empty. Runs under the key's lock. */
+  private async removeObject(bucketDir: string, bucket: string, target: KeyPath): Promise<void> {
+    const keepFolder = (dir: string): boolean => {
+      const relative = path.relative(bucketDir, dir).split(path.sep).join('/');
+      return this.sidecar.getObject(bucket, `${relative}/`) !== undefined;
+    };
+    if (target.isFolderObject) {
+      if (!this.sidecar.getObject(bucket, target.key)) return; // a bare directory is a prefix, not an object
+      this.sidecar.deleteObject(bucket, target.key);
+      await fs.rm(this.reader.folderBodyPath(bucket, target.key), { force: true });
+      await pruneEmptyDirectories(bucketDir, joinInside(bucketDir, target.segments), keepFolder);
+      return;
+    }
+    const parentSegments = target.segments.slice(0, -1);
+    const lexicalParent = parentSegments.length > 0 ? joinInside(bucketDir, parentSegments) : bucketDir;
+    const realParent = await realDirectoryInBucket(bucketDir, lexicalParent);
+    if (realParent !== undefined) {
+      const filePath = path.join(realParent, target.segments[target.segments.length - 1]);
+      const kind = await entryKind(bucketDir, filePath);
+      // A symlink is removed itself (never its target); directories, special files and links leading out are not objects.
+      if (kind === 'file' || kind === 'symlink-inside') {
+        try {
+          await fs.unlink(filePath);
+          await fsyncDirectory(realParent);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+    }
+    this.sidecar.deleteObject(bucket, target.key);
+    await pruneEmptyDirectories(bucketDir, lexicalParent, keepFolder);
+  }
+}
+
+/**
+ * The key's path for a read or delete, or undefined when the key is valid
+ * in S3 but cannot name a file here (so no such object can exist).
+ */
+function targetForRead(key: string): KeyPath | undefined {
+  assertValidObjectKey(key);
+  try {
+    return keyToPath(key);
+  } catch {
+    return undefined;
+  }
+}
+
+function assertReadableVersion(versionId: string | undefined): void {
+  if (versionId !== undefined && versionId !== 'null') {
+    throw new S3Error('NoSuchVersion', { extra: { VersionId: versionId } });
+  }
+}
+
+function noSuchKey(key: string): S3Error {
+  return new S3Error('NoSuchKey', { extra: { Key: key } });
+}
+
+function fullObjectIfAny(checksums: Checksums): 'FULL_OBJECT' | undefined {
+  return Object.keys(checksums).length > 0 ? 'FULL_OBJECT' : undefined;
+}
+
+function checksumTypeFor(checksums: Checksums, source: ObjectInfo): ObjectInfo['checksumType'] {
+  return Object.keys(checksums).length > 0 ? (source.checksumType ?? 'FULL_OBJECT') : undefined;
+}
+
+function emptyBody(): Readable {
+  return new Readable({
+    read() {
+      this.push(null);
+    },
+  });
+}
+
+/** Ends the body with an AbortError when the client goes away. */
+function guard(body: Readable, signal: AbortSignal | undefined): Readable {
+  return signal ? addAbortSignal(signal, body) : body;
+}
+
+function withRange(result: GetObjectResult, range: ByteRange | undefined): GetObjectResult {
+  if (range) result.range = range;
+  return result;
+}

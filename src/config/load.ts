@@ -1,0 +1,180 @@
+/**
+ * Builds the CairnConfig: flags > environment > config file > defaults, then
+ * the checks that span settings. The only module that reads the environment,
+ * and only through the `env` it is given.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { formatAddress, isLoopbackHost, parseAddress } from './address.js';
+import { at, ConfigError, describeOrigin, invalidSetting, type Origin } from './errors.js';
+import { CONFIG_FILE_ENV, envLayer, readEnv } from './env.js';
+import { fileLayer } from './file.js';
+import {
+  DEFAULT_ROOT_PASSWORD, DEFAULT_ROOT_USER, DEFAULTS, type BackendConfig, type CairnConfig,
+} from './schema.js';
+import type { Layer, Settings, Sourced } from './values.js';
+import { expandVolumes } from './volumes.js';
+
+/** What `cairn server` takes on its command line (see cli.ts). */
+export interface ServerFlags {
+  address?: string;
+  config?: string;
+  /** Positional arguments; empty or absent means "not given". */
+  volumes?: string[];
+}
+
+export interface LoadOptions {
+  flags?: ServerFlags;
+  env: NodeJS.ProcessEnv;
+  /** Relative paths (config file, volumes, backend roots) resolve against this. */
+  cwd: string;
+}
+
+/** Where each setting's final value came from, for the startup log. */
+export type ConfigOrigins = { [K in keyof Settings]: Origin };
+
+export interface ResolvedConfig {
+  config: CairnConfig;
+  origins: ConfigOrigins;
+}
+
+export function loadConfig(options: LoadOptions): CairnConfig {
+  return resolveConfig(options).config;
+}
+
+export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedConfig {
+  const layers = [flagLayer(flags, cwd), envLayer(env, cwd), configFileLayer(flags, env, cwd)];
+  const def = (name: string): Origin => ({ source: 'default', name });
+  const pick = <K extends keyof Settings>(key: K, fallback?: Settings[K]): Sourced<Settings[K]> | undefined => {
+    for (const layer of layers) {
+      const found = layer[key];
+      if (found) return found as Sourced<Settings[K]>;
+    }
+    return fallback === undefined ? undefined : { value: fallback, origin: def(key) };
+  };
+
+  const address = pick('address', { ...DEFAULTS.address })!;
+  const region = pick('region', DEFAULTS.region)!;
+  const domains = pick('domains', [...DEFAULTS.domains])!;
+  const volumes = pick('volumes') ?? { value: expandVolumes(DEFAULTS.volumes, cwd), origin: def('volumes') };
+  const logLevel = pick('logLevel', DEFAULTS.logLevel)!;
+  const shutdownTimeoutMs = pick('shutdownTimeoutMs', DEFAULTS.shutdownTimeoutMs)!;
+  const maxXmlBodyBytes = pick('maxXmlBodyBytes', DEFAULTS.maxXmlBodyBytes)!;
+  const requestIdleTimeoutMs = pick('requestIdleTimeoutMs', DEFAULTS.requestIdleTimeoutMs)!;
+  const metricsToken = pick('metricsToken');
+  const metricsPublic = pick('metricsPublic', DEFAULTS.metricsPublic)!;
+  const { rootUser, rootPassword, credentialsAreDefault } = credentials(pick('rootUser'), pick('rootPassword'));
+  const { backends, defaultBackend } = backendsOf(pick('backends'), pick('defaultBackend'), volumes);
+  const bucketRoutes = pick('bucketRoutes', {})!;
+
+  for (const [bucket, backend] of Object.entries(bucketRoutes.value)) {
+    if (!(backend in backends.value)) {
+      const origin = { ...bucketRoutes.origin, name: `${bucketRoutes.origin.name}.${bucket}` };
+      throw invalidSetting(origin, `backend "${backend}" is not defined; defined: ${Object.keys(backends.value).join(', ')}`);
+    }
+  }
+  if (credentialsAreDefault && !isLoopbackHost(address.value.host)) {
+    // The defaults are published, so anyone who can reach the port would own the store.
+    throw new ConfigError(
+      `refusing to listen on ${formatAddress(address.value)}, as ${describeOrigin(address.origin)} asks, with the default credentials ` +
+        `${DEFAULT_ROOT_USER}/${DEFAULT_ROOT_PASSWORD}: set CAIRN_ROOT_USER and CAIRN_ROOT_PASSWORD ` +
+        '(or rootUser/rootPassword in the config file), or listen on a loopback address such as 127.0.0.1',
+      address.origin,
+    );
+  }
+
+  const config: CairnConfig = {
+    address: address.value,
+    region: region.value,
+    domains: domains.value,
+    rootUser: rootUser.value,
+    rootPassword: rootPassword.value,
+    credentialsAreDefault,
+    volumes: volumes.value,
+    backends: backends.value,
+    defaultBackend: defaultBackend.value,
+    bucketRoutes: bucketRoutes.value,
+    logLevel: logLevel.value,
+    shutdownTimeoutMs: shutdownTimeoutMs.value,
+    maxXmlBodyBytes: maxXmlBodyBytes.value,
+    requestIdleTimeoutMs: requestIdleTimeoutMs.value,
+    metricsToken: metricsToken?.value,
+    metricsPublic: metricsPublic.value,
+  };
+  const origins: ConfigOrigins = {
+    address: address.origin, region: region.origin, domains: domains.origin, rootUser: rootUser.origin,
+    rootPassword: rootPassword.origin, volumes: volumes.origin, backends: backends.origin,
+    defaultBackend: defaultBackend.origin, bucketRoutes: bucketRoutes.origin, logLevel: logLevel.origin,
+    shutdownTimeoutMs: shutdownTimeoutMs.origin, maxXmlBodyBytes: maxXmlBodyBytes.origin,
+    requestIdleTimeoutMs: requestIdleTimeoutMs.origin, metricsToken: metricsToken?.origin ?? def('metricsToken'),
+    metricsPublic: metricsPublic.origin,
+  };
+  return { config, origins };
+}
+
+function flagLayer(flags: ServerFlags, cwd: string): Layer {
+  const layer: Layer = {};
+  if (flags.address !== undefined) {
+    const origin: Origin = { source: 'flag', name: '--address' };
+    layer.address = { value: at(origin, () => parseAddress(flags.address!)), origin };
+  }
+  if (flags.volumes !== undefined && flags.volumes.length > 0) {
+    const origin: Origin = { source: 'flag', name: 'VOLUMES' };
+    layer.volumes = { value: at(origin, () => expandVolumes(flags.volumes!, cwd)), origin };
+  }
+  return layer;
+}
+
+function configFileLayer(flags: ServerFlags, env: NodeJS.ProcessEnv, cwd: string): Layer {
+  const fromEnv = readEnv(env, [CONFIG_FILE_ENV]);
+  const via: Origin | undefined = flags.config !== undefined ? { source: 'flag', name: '--config' } : fromEnv?.origin;
+  const path = flags.config ?? fromEnv?.text;
+  if (via === undefined || path === undefined) return {};
+  if (path.trim() === '') throw invalidSetting(via, 'config file path is empty');
+  return fileLayer(isAbsolute(path) ? path : resolve(cwd, path), via, cwd);
+}
+
+/**
+ * Both credentials or neither: with only one set, the other would silently be
+ * the published default. credentialsAreDefault compares values, not sources:
+ * spelling out cairnadmin/cairnadmin (as config.example.yaml does) is just as
+ * guessable as leaving both unset, so it gets the same loopback-only guard.
+ */
+function credentials(user: Sourced<string> | undefined, password: Sourced<string> | undefined) {
+  if (user && !password) throw invalidSetting(user.origin, 'is set but no root password is: set CAIRN_ROOT_PASSWORD (or rootPassword) too');
+  if (password && !user) throw invalidSetting(password.origin, 'is set but no root user is: set CAIRN_ROOT_USER (or rootUser) too');
+  const def = (name: string): Origin => ({ source: 'default', name });
+  const rootUser = user ?? { value: DEFAULT_ROOT_USER, origin: def('rootUser') };
+  const rootPassword = password ?? { value: DEFAULT_ROOT_PASSWORD, origin: def('rootPassword') };
+  const credentialsAreDefault = rootUser.value === DEFAULT_ROOT_USER && rootPassword.value === DEFAULT_ROOT_PASSWORD;
+  return { rootUser, rootPassword, credentialsAreDefault };
+}
+
+/** Configured backends as given; otherwise one `default` backend derived from the volumes. */
+function backendsOf(
+  configured: Sourced<Record<string, BackendConfig>> | undefined,
+  chosen: Sourced<string> | undefined,
+  volumes: Sourced<string[]>,
+): { backends: Sourced<Record<string, BackendConfig>>; defaultBackend: Sourced<string> } {
+  let backends = configured;
+  if (!backends) {
+    const count = volumes.value.length;
+    if (count !== 1) {
+      // Replaced when the erasure backend lands.
+      throw invalidSetting(volumes.origin, `${count} volumes given; the erasure-coded backend that uses several volumes is not available in this build yet — give one volume`);
+    }
+    const name = DEFAULTS.defaultBackendName;
+    backends = { value: { [name]: { type: 'local', root: volumes.value[0] } }, origin: { ...volumes.origin } };
+  }
+  const names = Object.keys(backends.value);
+  let defaultBackend = chosen;
+  if (!defaultBackend) {
+    if (names.length !== 1) {
+      throw invalidSetting({ ...backends.origin, name: 'defaultBackend' }, `required when several backends are configured (${names.join(', ')})`);
+    }
+    defaultBackend = { value: names[0], origin: { source: 'default', name: 'defaultBackend' } };
+  }
+  if (!names.includes(defaultBackend.value)) {
+    throw invalidSetting(defaultBackend.origin, `backend "${defaultBackend.value}" is not defined; defined: ${names.join(', ')}`);
+  }
+  return { backends, defaultBackend };
+}

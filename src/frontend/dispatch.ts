@@ -1,0 +1,131 @@
+import { S3Error } from '../s3/errors.js';
+import type { FrontDoorDeps, S3Request } from './context.js';
+import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './handlers/buckets.js';
+import { copyObject } from './handlers/copy-object.js';
+import { deleteObjects } from './handlers/delete-objects.js';
+import { listObjectsV1, listObjectsV2, listObjectVersions } from './handlers/list.js';
+import { getObject, headObject } from './handlers/objects-read.js';
+import { deleteObject, putObject } from './handlers/objects-write.js';
+import type { S3Reply } from './reply.js';
+
+/**
+ * The one exhaustive switch from operation to handler. Operations the router
+ * knows but cairn does not serve yet answer NotImplemented (501), so a client
+ * always learns that, never a 404 or a 500.
+ */
+export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> {
+  const name = req.op.name;
+  switch (name) {
+    case 'ListBuckets':
+      return listBuckets(req, deps);
+    case 'CreateBucket':
+      return createBucket(req, deps);
+    case 'HeadBucket':
+      return headBucket(req, deps);
+    case 'DeleteBucket':
+      return deleteBucket(req, deps);
+    case 'GetBucketLocation':
+      return getBucketLocation(req, deps);
+    case 'GetBucketVersioning':
+      return getBucketVersioning(req, deps);
+    case 'ListObjects':
+      return listObjectsV1(req, deps);
+    case 'ListObjectsV2':
+      return listObjectsV2(req, deps);
+    case 'ListObjectVersions':
+      return listObjectVersions(req, deps);
+    case 'PutObject':
+      return putObject(req, deps);
+    case 'GetObject':
+      return getObject(req, deps);
+    case 'HeadObject':
+      return headObject(req, deps);
+    case 'DeleteObject':
+      return deleteObject(req, deps);
+    case 'DeleteObjects':
+      return deleteObjects(req, deps);
+    case 'CopyObject':
+      return copyObject(req, deps);
+    case 'GetBucketPolicyStatus':
+    case 'ListMultipartUploads':
+    case 'GetBucketAcl':
+    case 'PutBucketAcl':
+    case 'GetBucketCors':
+    case 'PutBucketCors':
+    case 'DeleteBucketCors':
+    case 'GetBucketLifecycleConfiguration':
+    case 'PutBucketLifecycleConfiguration':
+    case 'DeleteBucketLifecycleConfiguration':
+    case 'GetBucketPolicy':
+    case 'PutBucketPolicy':
+    case 'DeleteBucketPolicy':
+    case 'GetBucketTagging':
+    case 'PutBucketTagging':
+    case 'DeleteBucketTagging':
+    case 'PutBucketVersioning':
+    case 'GetBucketWebsite':
+    case 'PutBucketWebsite':
+    case 'DeleteBucketWebsite':
+    case 'GetBucketEncryption':
+    case 'PutBucketEncryption':
+    case 'DeleteBucketEncryption':
+    case 'GetBucketObjectLockConfiguration':
+    case 'PutBucketObjectLockConfiguration':
+    case 'GetBucketNotificationConfiguration':
+    case 'PutBucketNotificationConfiguration':
+    case 'GetBucketLogging':
+    case 'PutBucketLogging':
+    case 'GetBucketReplication':
+    case 'PutBucketReplication':
+    case 'DeleteBucketReplication':
+    case 'GetBucketOwnershipControls':
+    case 'PutBucketOwnershipControls':
+    case 'DeleteBucketOwnershipControls':
+    case 'GetBucketPublicAccessBlock':
+    case 'PutBucketPublicAccessBlock':
+    case 'DeleteBucketPublicAccessBlock':
+    case 'GetBucketAccelerateConfiguration':
+    case 'PutBucketAccelerateConfiguration':
+    case 'GetBucketRequestPayment':
+    case 'PutBucketRequestPayment':
+    case 'GetBucketIntelligentTieringConfiguration':
+    case 'PutBucketIntelligentTieringConfiguration':
+    case 'DeleteBucketIntelligentTieringConfiguration':
+    case 'GetBucketAnalyticsConfiguration':
+    case 'PutBucketAnalyticsConfiguration':
+    case 'DeleteBucketAnalyticsConfiguration':
+    case 'GetBucketInventoryConfiguration':
+    case 'PutBucketInventoryConfiguration':
+    case 'DeleteBucketInventoryConfiguration':
+    case 'GetBucketMetricsConfiguration':
+    case 'PutBucketMetricsConfiguration':
+    case 'DeleteBucketMetricsConfiguration':
+    case 'PostObject':
+    case 'GetObjectAcl':
+    case 'GetObjectTagging':
+    case 'GetObjectRetention':
+    case 'GetObjectLegalHold':
+    case 'GetObjectAttributes':
+    case 'GetObjectTorrent':
+    case 'ListParts':
+    case 'PutObjectAcl':
+    case 'PutObjectTagging':
+    case 'PutObjectRetention':
+    case 'PutObjectLegalHold':
+    case 'UploadPartCopy':
+    case 'UploadPart':
+    case 'CreateMultipartUpload':
+    case 'CompleteMultipartUpload':
+    case 'RestoreObject':
+    case 'SelectObjectContent':
+    case 'DeleteObjectTagging':
+    case 'AbortMultipartUpload':
+      throw new S3Error('NotImplemented', { message: `${name} is not implemented by this server.` });
+    default:
+      return assertNever(name);
+  }
+}
+
+function assertNever(name: never): never {
+  throw new Error(`unhandled operation ${String(name)}`);
+}

@@ -1,0 +1,69 @@
+import type { ServerResponse } from 'node:http';
+import { Readable, Transform, pipeline } from 'node:stream';
+
+/**
+ * What a handler answers: status, headers and a body that is either small
+ * (XML, a string or buffer) or a stream written with backpressure. Handlers
+ * build replies; only `sendReply` touches the HTTP response.
+ */
+export interface S3Reply {
+  status: number;
+  headers: Record<string, string | number | undefined>;
+  body?: string | Buffer | Readable;
+}
+
+export function xmlReply(xml: string, status = 200, headers: S3Reply['headers'] = {}): S3Reply {
+  return { status, headers: { 'content-type': 'application/xml', ...headers }, body: xml };
+}
+
+export function emptyReply(status = 200, headers: S3Reply['headers'] = {}): S3Reply {
+  return { status, headers };
+}
+
+/** Counts bytes on their way out, for the access log and metrics. */
+function byteCounter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Writes a reply. HEAD replies carry headers only. Resolves when the
+ * response has finished or failed; a stream error after the headers are out
+ * can only be signalled by cutting the connection, which pipeline does.
+ */
+export function sendReply(res: ServerResponse, reply: S3Reply, method: string, onBytes: (n: number) => void): Promise<void> {
+  const headers: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined) headers[name] = value;
+  const body = reply.body;
+  if (method === 'HEAD' || body === undefined) {
+    if (body instanceof Readable) body.destroy();
+    if (method !== 'HEAD' && headers['content-length'] === undefined) headers['content-length'] = 0;
+    res.writeHead(reply.status, headers);
+    res.end();
+    return finished(res);
+  }
+  if (!(body instanceof Readable)) {
+    const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    headers['content-length'] = buffer.length;
+    res.writeHead(reply.status, headers);
+    onBytes(buffer.length);
+    res.end(buffer);
+    return finished(res);
+  }
+  res.writeHead(reply.status, headers);
+  return new Promise((resolve) => {
+    pipeline(body, byteCounter(onBytes), res, () => resolve());
+  });
+}
+
+function finished(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.writableFinished) return resolve();
+    res.once('finish', resolve);
+    res.once('close', resolve);
+  });
+}

@@ -1,0 +1,72 @@
+/** SigV2: `Authorization: AWS AKID:signature` and the `AWSAccessKeyId`/`Expires`/`Signature` query form. */
+import { S3Error } from '../s3/errors.js';
+import type { Authenticated, AuthRequest, AuthSettings } from './auth-types.js';
+import type { CredentialStore } from './credentials.js';
+import { unsignedAuthPayload } from './content-sha256.js';
+import { signaturesEqual } from './crypto-util.js';
+import { headerValue } from './raw-headers.js';
+import { checkSkew, DEFAULT_MAX_SKEW_MS, headerRequestTime } from './request-time.js';
+import { lookupCredential, signatureMismatch } from './signature-mismatch.js';
+import { canonicalResourceV2, signV2, stringToSignV2 } from './sigv2-canonical.js';
+import { parseQuery, percentDecode, type QueryParam } from './uri-encoding.js';
+
+function resourceFor(req: AuthRequest, query: readonly QueryParam[]): string {
+  return canonicalResourceV2(req.rawPath, query, req.virtualHosted ? req.bucket : undefined);
+}
+
+export async function verifyV2Header(
+  req: AuthRequest,
+  authorization: string,
+  store: CredentialStore,
+  settings: AuthSettings,
+): Promise<Authenticated> {
+  const credentials = authorization.slice('AWS '.length).trim();
+  const colon = credentials.lastIndexOf(':');
+  if (colon <= 0 || colon === credentials.length - 1) {
+    throw new S3Error('InvalidArgument', {
+      message: 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature',
+      extra: { ArgumentName: 'Authorization' },
+    });
+  }
+  const accessKeyId = credentials.slice(0, colon);
+  const signature = credentials.slice(colon + 1);
+
+  const { time, sent } = headerRequestTime(req.headers);
+  const secret = await lookupCredential(store, accessKeyId);
+  checkSkew(time, sent, req.now, settings.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
+
+  // With x-amz-date present it is signed among the amz headers and the Date line stays empty.
+  const dateLine = headerValue(req.headers, 'x-amz-date') === undefined ? (headerValue(req.headers, 'date') ?? '') : '';
+  const toSign = stringToSignV2(req.method, req.headers, dateLine, resourceFor(req, parseQuery(req.rawQuery)));
+  if (!signaturesEqual(signature, signV2(secret.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  return { kind: 'authenticated', principal: secret.principal, method: 'v2-header', payload: unsignedAuthPayload(req.headers) };
+}
+
+export async function verifyV2Query(req: AuthRequest, store: CredentialStore): Promise<Authenticated> {
+  const query = parseQuery(req.rawQuery);
+  const get = (name: string) => query.find((p) => p.name === name);
+  const accessKeyId = get('AWSAccessKeyId')?.value;
+  const expires = get('Expires')?.value;
+  const signatureParam = get('Signature');
+  if (!accessKeyId || !expires || !signatureParam) {
+    throw new S3Error('AccessDenied', {
+      message: 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
+    });
+  }
+  if (!/^\d+$/.test(expires)) {
+    throw new S3Error('AccessDenied', { message: 'Invalid date (should be seconds since epoch): ' + expires.slice(0, 32) });
+  }
+  const expiresAt = new Date(Number(expires) * 1000);
+  if (req.now.getTime() > expiresAt.getTime()) {
+    throw new S3Error('AccessDenied', {
+      message: 'Request has expired',
+      extra: { Expires: expiresAt.toISOString(), ServerTime: req.now.toISOString() },
+    });
+  }
+  // Decoded without form rules: a client that left base64's '+' unencoded meant a '+', not a space.
+  const signature = percentDecode(signatureParam.rawValue).toString('utf8');
+  const secret = await lookupCredential(store, accessKeyId);
+  const toSign = stringToSignV2(req.method, req.headers, expires, resourceFor(req, query));
+  if (!signaturesEqual(signature, signV2(secret.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  return { kind: 'authenticated', principal: secret.principal, method: 'v2-query', payload: unsignedAuthPayload(req.headers) };
+}
