@@ -38,7 +38,9 @@ export function parseAddress(text: string): ListenAddress {
   }
   if (!/^\d+$/.test(portText)) throw new ConfigError(`port "${portText}" is not a number: ${EXPECTED}`);
   const port = Number(portText);
-  if (port < 1 || port > 65535) throw new ConfigError(`port ${portText} is out of range 1-65535`);
+  // Port 0 asks the OS for any free port (tests start servers this way); the
+  // server reports the port it got.
+  if (port > 65535) throw new ConfigError(`port ${portText} is out of range 1-65535 (or 0 for any free port)`);
   return { host, port };
 }
 

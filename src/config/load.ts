@@ -44,30 +44,28 @@ export function loadConfig(options: LoadOptions): CairnConfig {
 export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedConfig {
   const layers = [flagLayer(flags, cwd), envLayer(env, cwd), configFileLayer(flags, env, cwd)];
   const def = (name: string): Origin => ({ source: 'default', name });
-  const pick = <K extends keyof Settings>(key: K, fallback?: Settings[K]): Sourced<Settings[K]> | undefined => {
-    for (const layer of layers) {
-      const found = layer[key];
-      if (found) return found as Sourced<Settings[K]>;
-    }
-    return fallback === undefined ? undefined : { value: fallback, origin: def(key) };
-  };
+  /** The value from the first layer that has one. */
+  const given = <K extends keyof Settings>(key: K): Sourced<Settings[K]> | undefined =>
+    layers.find((layer) => layer[key] !== undefined)?.[key] as Sourced<Settings[K]> | undefined;
+  const pick = <K extends keyof Settings>(key: K, fallback: Settings[K]): Sourced<Settings[K]> =>
+    given(key) ?? { value: fallback, origin: def(key) };
 
-  const address = pick('address', { ...DEFAULTS.address })!;
-  const region = pick('region', DEFAULTS.region)!;
-  const domains = pick('domains', [...DEFAULTS.domains])!;
-  const volumes = pick('volumes') ?? { value: expandVolumes(DEFAULTS.volumes, cwd), origin: def('volumes') };
-  const logLevel = pick('logLevel', DEFAULTS.logLevel)!;
-  const shutdownTimeoutMs = pick('shutdownTimeoutMs', DEFAULTS.shutdownTimeoutMs)!;
-  const maxXmlBodyBytes = pick('maxXmlBodyBytes', DEFAULTS.maxXmlBodyBytes)!;
-  const requestIdleTimeoutMs = pick('requestIdleTimeoutMs', DEFAULTS.requestIdleTimeoutMs)!;
-  const metricsToken = pick('metricsToken');
-  const metricsPublic = pick('metricsPublic', DEFAULTS.metricsPublic)!;
-  const { rootUser, rootPassword, credentialsAreDefault } = credentials(pick('rootUser'), pick('rootPassword'));
-  const { backends, defaultBackend } = backendsOf(pick('backends'), pick('defaultBackend'), volumes);
-  const bucketRoutes = pick('bucketRoutes', {})!;
+  const address = pick('address', { ...DEFAULTS.address });
+  const region = pick('region', DEFAULTS.region);
+  const domains = pick('domains', [...DEFAULTS.domains]);
+  const volumes = given('volumes') ?? { value: expandVolumes(DEFAULTS.volumes, cwd), origin: def('volumes') };
+  const logLevel = pick('logLevel', DEFAULTS.logLevel);
+  const shutdownTimeoutMs = pick('shutdownTimeoutMs', DEFAULTS.shutdownTimeoutMs);
+  const maxXmlBodyBytes = pick('maxXmlBodyBytes', DEFAULTS.maxXmlBodyBytes);
+  const requestIdleTimeoutMs = pick('requestIdleTimeoutMs', DEFAULTS.requestIdleTimeoutMs);
+  const metricsToken = given('metricsToken');
+  const metricsPublic = pick('metricsPublic', DEFAULTS.metricsPublic);
+  const { rootUser, rootPassword, credentialsAreDefault } = credentials(given('rootUser'), given('rootPassword'));
+  const { backends, defaultBackend } = backendsOf(given('backends'), given('defaultBackend'), volumes);
+  const bucketRoutes = pick('bucketRoutes', {});
 
   for (const [bucket, backend] of Object.entries(bucketRoutes.value)) {
-    if (!(backend in backends.value)) {
+    if (!Object.hasOwn(backends.value, backend)) {
       const origin = { ...bucketRoutes.origin, name: `${bucketRoutes.origin.name}.${bucket}` };
       throw invalidSetting(origin, `backend "${backend}" is not defined; defined: ${Object.keys(backends.value).join(', ')}`);
     }

@@ -75,7 +75,7 @@ export const DEFAULTS = {
    * both at their maximum while keeping a per-request buffer bounded.
    */
   maxXmlBodyBytes: 4 * 1024 * 1024,
-  /** MinIO's default idle timeout; long enough for a slow client, short enough to free a stuck socket. */
+  /** Long enough for a slow client on a congested link, short enough to free a socket a stalled client holds. */
   requestIdleTimeoutMs: 30_000,
   metricsPublic: false,
 } as const;

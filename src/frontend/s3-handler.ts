@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from '../iam/authenticate.js';
 import { S3Error, isS3Error } from '../s3/errors.js';
+import { assertValidBucketName } from '../s3/names.js';
 import type { FrontDoorDeps, S3Request } from './context.js';
 import { dispatch } from './dispatch.js';
 import { errorReply } from './error-reply.js';
@@ -72,6 +73,8 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       { region: deps.settings.region },
     );
     if (auth.kind === 'anonymous') throw new S3Error('AccessDenied');
+    // Checked for every operation, not just CreateBucket: a bucket name becomes a path in some backends.
+    if (op.target !== 'service') assertValidBucketName(op.bucket);
     const request: S3Request = {
       id: record.id,
       op,

@@ -136,3 +136,22 @@ export function unsignedAuthPayload(headers: Record<string, string>): PayloadVer
       throw invalidValue(value as string);
   }
 }
+
+/** True when verifyPayload will decode aws-chunked framing for this payload. */
+export function isAwsChunkedPayload(payload: PayloadVerification): boolean {
+  return payload.kind === 'chunked-signed' || payload.kind === 'chunked-unsigned-trailer';
+}
+
+/**
+ * The Content-Encoding to store for an aws-chunked upload: the request's
+ * value without the `aws-chunked` token (S3 does not keep it), or undefined
+ * when nothing else remains.
+ */
+export function storedContentEncoding(contentEncoding: string | undefined): string | undefined {
+  if (contentEncoding === undefined) return undefined;
+  const kept = contentEncoding
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
+  return kept.length > 0 ? kept.join(',') : undefined;
+}

@@ -1,3 +1,5 @@
+import { S3Error } from '../s3/errors.js';
+
 /**
  * Who is calling. The root user now; IAM users, groups and their policies
  * come later and slot in behind the same CredentialStore interface.
@@ -31,4 +33,11 @@ export class RootCredentialStore implements CredentialStore {
   async lookup(accessKeyId: string): Promise<Credential | undefined> {
     return accessKeyId === this.root.accessKeyId ? this.root : undefined;
   }
+}
+
+/** Looks a key up for a signature check; unknown or disabled keys are InvalidAccessKeyId. */
+export async function requireCredential(store: CredentialStore, accessKeyId: string): Promise<Credential> {
+  const credential = await store.lookup(accessKeyId);
+  if (!credential) throw new S3Error('InvalidAccessKeyId', { extra: { AWSAccessKeyId: accessKeyId } });
+  return credential;
 }

@@ -18,9 +18,11 @@ export function parseAmzDate(text: string): Date | undefined {
 
 /** An RFC 7231 / RFC 2616 HTTP date (`Tue, 27 Mar 2007 19:36:42 +0000`). */
 export function parseHttpDate(text: string): Date | undefined {
-  // Require a weekday-or-day-led textual form so bare numbers are not read as epochs.
-  if (!/^[A-Za-z]{3},? |^\d{1,2}[ -][A-Za-z]{3}/.test(text.trim())) return undefined;
-  const ms = Date.parse(text);
+  // IMF-fixdate, RFC 850 and asctime all lead with a weekday (or a day and month): requiring
+  // that keeps Date.parse from reading bare numbers or ISO strings as HTTP dates.
+  if (!/^[A-Za-z]{3,9},? |^\d{1,2}[ -][A-Za-z]{3}/.test(text.trim())) return undefined;
+  // asctime carries no zone; HTTP dates are always GMT, and Date.parse would read local time.
+  const ms = Date.parse(/^[A-Za-z]{3} [A-Za-z]{3} /.test(text.trim()) ? `${text} GMT` : text);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 

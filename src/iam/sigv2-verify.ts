@@ -1,12 +1,12 @@
 /** SigV2: `Authorization: AWS AKID:signature` and the `AWSAccessKeyId`/`Expires`/`Signature` query form. */
 import { S3Error } from '../s3/errors.js';
 import type { Authenticated, AuthRequest, AuthSettings } from './auth-types.js';
-import type { CredentialStore } from './credentials.js';
+import { requireCredential, type CredentialStore } from './credentials.js';
 import { unsignedAuthPayload } from './content-sha256.js';
 import { signaturesEqual } from './crypto-util.js';
 import { headerValue } from './raw-headers.js';
 import { checkSkew, DEFAULT_MAX_SKEW_MS, headerRequestTime } from './request-time.js';
-import { lookupCredential, signatureMismatch } from './signature-mismatch.js';
+import { signatureMismatch } from './signature-mismatch.js';
 import { canonicalResourceV2, signV2, stringToSignV2 } from './sigv2-canonical.js';
 import { parseQuery, percentDecode, type QueryParam } from './uri-encoding.js';
 
@@ -32,14 +32,16 @@ export async function verifyV2Header(
   const signature = credentials.slice(colon + 1);
 
   const { time, sent } = headerRequestTime(req.headers);
-  const secret = await lookupCredential(store, accessKeyId);
+  const account = await requireCredential(store, accessKeyId);
   checkSkew(time, sent, req.now, settings.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
 
-  // With x-amz-date present it is signed among the amz headers and the Date line stays empty.
-  const dateLine = headerValue(req.headers, 'x-amz-date') === undefined ? (headerValue(req.headers, 'date') ?? '') : '';
+  // The Date line is the Date header, or empty; an x-amz-date is signed among the amz headers.
+  // (AWS's prose says a present x-amz-date blanks the Date line even when Date is sent, but its
+  // worked example contradicts that, and botocore, s3cmd and MinIO all sign Date as sent.)
+  const dateLine = headerValue(req.headers, 'date') ?? '';
   const toSign = stringToSignV2(req.method, req.headers, dateLine, resourceFor(req, parseQuery(req.rawQuery)));
-  if (!signaturesEqual(signature, signV2(secret.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
-  return { kind: 'authenticated', principal: secret.principal, method: 'v2-header', payload: unsignedAuthPayload(req.headers) };
+  if (!signaturesEqual(signature, signV2(account.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  return { kind: 'authenticated', principal: account.principal, method: 'v2-header', payload: unsignedAuthPayload(req.headers) };
 }
 
 export async function verifyV2Query(req: AuthRequest, store: CredentialStore): Promise<Authenticated> {
@@ -65,8 +67,8 @@ export async function verifyV2Query(req: AuthRequest, store: CredentialStore): P
   }
   // Decoded without form rules: a client that left base64's '+' unencoded meant a '+', not a space.
   const signature = percentDecode(signatureParam.rawValue).toString('utf8');
-  const secret = await lookupCredential(store, accessKeyId);
+  const account = await requireCredential(store, accessKeyId);
   const toSign = stringToSignV2(req.method, req.headers, expires, resourceFor(req, query));
-  if (!signaturesEqual(signature, signV2(secret.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
-  return { kind: 'authenticated', principal: secret.principal, method: 'v2-query', payload: unsignedAuthPayload(req.headers) };
+  if (!signaturesEqual(signature, signV2(account.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  return { kind: 'authenticated', principal: account.principal, method: 'v2-query', payload: unsignedAuthPayload(req.headers) };
 }

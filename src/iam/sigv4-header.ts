@@ -1,12 +1,12 @@
 /** SigV4 with the Authorization header. */
 import type { Authenticated, AuthRequest, AuthSettings } from './auth-types.js';
-import type { CredentialStore } from './credentials.js';
+import { requireCredential, type CredentialStore } from './credentials.js';
 import { ChunkSigner } from './chunk-signer.js';
 import { requireContentSha256Header, signedPayload } from './content-sha256.js';
 import { signaturesEqual } from './crypto-util.js';
 import { checkSkew, DEFAULT_MAX_SKEW_MS, formatAmzDate, headerRequestTime, parseAmzDate } from './request-time.js';
 import { deriveSigningKey, signHex } from './signing-key.js';
-import { lookupCredential, signatureMismatch } from './signature-mismatch.js';
+import { signatureMismatch } from './signature-mismatch.js';
 import { parseV4Authorization, requireSignedHeaders } from './sigv4-authorization-header.js';
 import { canonicalRequest, stringToSign } from './sigv4-canonical.js';
 import { headerMalformed, MALFORMED_CREDENTIAL, parseCredential, scopeProblem, scopeString } from './sigv4-credential.js';
@@ -31,7 +31,7 @@ export async function verifyV4Header(
   const payloadHash = requireContentSha256Header(req.headers);
   requireSignedHeaders(req.headers, auth.signedHeaders);
 
-  const secret = await lookupCredential(store, credential.accessKeyId);
+  const account = await requireCredential(store, credential.accessKeyId);
   checkSkew(time, sent, req.now, settings.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
 
   const scope = scopeString(credential);
@@ -44,12 +44,12 @@ export async function verifyV4Header(
     payloadHash,
   });
   const toSign = stringToSign(amzDate, scope, canonical);
-  const key = deriveSigningKey(secret.secretAccessKey, credential.date, credential.region, credential.service);
+  const key = deriveSigningKey(account.secretAccessKey, credential.date, credential.region, credential.service);
   if (!signaturesEqual(auth.signature, signHex(key, toSign))) throw signatureMismatch(credential.accessKeyId, toSign);
 
   return {
     kind: 'authenticated',
-    principal: secret.principal,
+    principal: account.principal,
     method: 'v4-header',
     payload: signedPayload(payloadHash, () => new ChunkSigner(key, amzDate, scope, auth.signature)),
   };

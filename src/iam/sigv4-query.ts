@@ -1,13 +1,13 @@
 /** Presigned SigV4: the signature and its parameters in the query string. */
 import { S3Error } from '../s3/errors.js';
 import type { Authenticated, AuthRequest, AuthSettings } from './auth-types.js';
-import type { CredentialStore } from './credentials.js';
+import { requireCredential, type CredentialStore } from './credentials.js';
 import { ChunkSigner } from './chunk-signer.js';
 import { signedPayload, UNSIGNED_PAYLOAD, unsignedAuthPayload } from './content-sha256.js';
 import { signaturesEqual } from './crypto-util.js';
 import { DEFAULT_MAX_SKEW_MS, parseAmzDate } from './request-time.js';
 import { deriveSigningKey, signHex } from './signing-key.js';
-import { lookupCredential, signatureMismatch } from './signature-mismatch.js';
+import { signatureMismatch } from './signature-mismatch.js';
 import { parseSignedHeaders, requireSignedHeaders } from './sigv4-authorization-header.js';
 import { canonicalRequest, SIGV4_ALGORITHM, stringToSign } from './sigv4-canonical.js';
 import { MALFORMED_CREDENTIAL, parseCredential, queryMalformed, scopeProblem, scopeString } from './sigv4-credential.js';
@@ -66,7 +66,7 @@ export async function verifyV4Query(req: AuthRequest, store: CredentialStore, se
 
   const signedHeaders = parseSignedHeaders(signedHeadersText);
   requireSignedHeaders(req.headers, signedHeaders);
-  const secret = await lookupCredential(store, credential.accessKeyId);
+  const account = await requireCredential(store, credential.accessKeyId);
 
   // A URL signed by a client whose clock runs ahead is refused until its time comes (within the skew).
   const maxSkew = settings.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
@@ -94,12 +94,12 @@ export async function verifyV4Query(req: AuthRequest, store: CredentialStore, se
     payloadHash: contentSha ?? UNSIGNED_PAYLOAD,
   });
   const toSign = stringToSign(amzDate, scope, canonical);
-  const key = deriveSigningKey(secret.secretAccessKey, credential.date, credential.region, credential.service);
+  const key = deriveSigningKey(account.secretAccessKey, credential.date, credential.region, credential.service);
   if (!signaturesEqual(signature, signHex(key, toSign))) throw signatureMismatch(credential.accessKeyId, toSign);
 
   return {
     kind: 'authenticated',
-    principal: secret.principal,
+    principal: account.principal,
     method: 'v4-query',
     payload:
       contentSha === undefined

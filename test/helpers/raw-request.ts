@@ -37,7 +37,11 @@ export interface RawRequest {
 /** Sends bytes exactly as given (no SDK normalisation) and collects the answer. */
 export function sendRaw(port: number, req: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers }, (res) => {
+    const headers = { ...req.headers };
+    if (req.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length' || h.toLowerCase() === 'transfer-encoding')) {
+      headers['content-length'] = String(Buffer.byteLength(req.body));
+    }
+    const r = request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -75,7 +79,7 @@ export async function signRaw(port: number, req: RawRequest, options: SignOption
     service: 's3',
     region: options.region ?? REGION,
     credentials: { accessKeyId: options.accessKeyId ?? ACCESS_KEY, secretAccessKey: options.secretAccessKey ?? SECRET_KEY },
-    sha256: NodeSha256,
+    sha256: NodeSha256 as unknown as ConstructorParameters<typeof SignatureV4>[0]["sha256"],
     uriEscapePath: false,
     applyChecksum: false,
   });

@@ -26,8 +26,8 @@ export class LocalBuckets {
   /** The bucket's folder (a real path) or NoSuchBucket. */
   async require(bucket: string): Promise<string> {
     const dir = this.folderOf(bucket);
-    const stat = dir && (await lstatOrUndefined(dir));
-    if (!dir || !stat?.isDirectory()) throw noSuchBucket(bucket);
+    const stat = dir === undefined ? undefined : await lstatOrUndefined(dir);
+    if (dir === undefined || !stat?.isDirectory()) throw noSuchBucket(bucket);
     return dir;
   }
 

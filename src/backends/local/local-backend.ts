@@ -22,6 +22,7 @@
  *   directory fsynced, then the sidecar row committed (object-writer.ts).
  * - Unversioned: versionId "null" names the only version.
  */
+import { mkdirSync, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
@@ -78,14 +79,18 @@ export class LocalBackend implements Backend {
     private readonly writer: ObjectWriter,
   ) {}
 
-  static async open(options: LocalBackendOptions): Promise<LocalBackend> {
-    await fs.mkdir(options.root, { recursive: true });
-    const rootDir = await fs.realpath(options.root);
+  /**
+   * Opens (creating if needed) the served directory and its sidecar, and
+   * removes temp files left by a crash. Blocking I/O: meant for startup.
+   */
+  static open(options: LocalBackendOptions): LocalBackend {
+    mkdirSync(options.root, { recursive: true });
+    const rootDir = realpathSync.native(options.root);
     const sidecarDir = path.join(rootDir, SIDECAR_DIR_NAME);
     const folderBodyDir = path.join(sidecarDir, 'dirobj');
-    await fs.mkdir(folderBodyDir, { recursive: true });
+    mkdirSync(folderBodyDir, { recursive: true });
     const temp = new TempArea(path.join(sidecarDir, 'tmp'));
-    await temp.open();
+    temp.openSync();
     const sidecar = new Sidecar(path.join(sidecarDir, 'meta.db'));
     const locks = new KeyLocks();
     const reader = new ObjectReader(sidecar, locks, folderBodyDir);

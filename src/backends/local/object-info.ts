@@ -52,17 +52,16 @@ export function summaryFromInfo(info: ObjectInfo): ObjectSummary {
   return { key: info.key, size: info.size, etag: info.etag, lastModified: info.lastModified, storageClass: info.meta.storageClass };
 }
 
-/** Hex MD5 of an open file's whole content; leaves the handle open. */
+/** Hex MD5 of an open file's whole content; leaves the handle open (and usable) for the caller. */
 export async function md5OfHandle(handle: FileHandle, signal?: AbortSignal): Promise<string> {
   const hash = createHash('md5');
-  const stream = handle.createReadStream({ start: 0, autoClose: false, highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream) {
-      signal?.throwIfAborted();
-      hash.update(chunk as Buffer);
-    }
-  } finally {
-    stream.destroy();
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let position = 0; ; ) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
   }
   return hash.digest('hex');
 }

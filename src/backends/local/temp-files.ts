@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants as fsc, type BigIntStats } from 'node:fs';
+import { constants as fsc, createWriteStream, mkdirSync, readdirSync, rmSync, type BigIntStats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -20,11 +20,10 @@ export interface StagedFile {
 export class TempArea {
   constructor(readonly dir: string) {}
 
-  async open(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    for (const name of await fs.readdir(this.dir)) {
-      await fs.rm(path.join(this.dir, name), { recursive: true, force: true });
-    }
+  /** Creates the area and removes crash debris. Blocking: runs once at startup. */
+  openSync(): void {
+    mkdirSync(this.dir, { recursive: true });
+    for (const name of readdirSync(this.dir)) rmSync(path.join(this.dir, name), { recursive: true, force: true });
   }
 
   private newPath(): string {
@@ -38,17 +37,13 @@ export class TempArea {
    */
   async receive(body: Readable, signal?: AbortSignal): Promise<StagedFile> {
     const tempPath = this.newPath();
-    const handle = await fs.open(tempPath, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
+    const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o666, highWaterMark: 1 << 20 });
     try {
-      // autoClose false: the handle must stay open for the fsync below.
-      const sink = handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
       await pipeline(body, sink, signal ? { signal } : {});
-      await handle.sync();
-      const stat = await handle.stat({ bigint: true });
-      await handle.close();
-      return { path: tempPath, stat };
+      return { path: tempPath, stat: await syncAndStat(tempPath) };
     } catch (err) {
-      await handle.close().catch(() => undefined);
+      // The sink opens its file asynchronously: wait until it is closed, or the removal could come first.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await fs.rm(tempPath, { force: true });
       throw err;
     }
@@ -60,15 +55,9 @@ export class TempArea {
     const tempPath = this.newPath();
     try {
       await fs.copyFile(sourcePath, tempPath, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
-      const handle = await fs.open(tempPath, fsc.O_RDWR);
-      try {
-        await handle.sync();
-        const stat = await handle.stat({ bigint: true });
-        signal?.throwIfAborted();
-        return { path: tempPath, stat };
-      } finally {
-        await handle.close();
-      }
+      const stat = await syncAndStat(tempPath);
+      signal?.throwIfAborted();
+      return { path: tempPath, stat };
     } catch (err) {
       await fs.rm(tempPath, { force: true });
       throw err;
@@ -77,6 +66,17 @@ export class TempArea {
 
   async discard(staged: StagedFile): Promise<void> {
     await fs.rm(staged.path, { force: true });
+  }
+}
+
+/** fsync is per file, not per descriptor: a fresh descriptor flushes what the write stream wrote. */
+async function syncAndStat(filePath: string): Promise<BigIntStats> {
+  const handle = await fs.open(filePath, fsc.O_RDONLY);
+  try {
+    await handle.sync();
+    return await handle.stat({ bigint: true });
+  } finally {
+    await handle.close();
   }
 }
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.client import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, MissingDependencyException
 
 ENDPOINT = os.environ["CAIRN_ENDPOINT"]
 
@@ -58,10 +58,8 @@ def test_put_with_each_checksum_algorithm(s3, bucket):
     for algorithm in ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"]:
         try:
             s3.put_object(Bucket=bucket, Key=f"ck-{algorithm}", Body=data, ChecksumAlgorithm=algorithm)
-        except Exception as err:  # botocore without the CRT cannot compute CRC32C/CRC64NVME
-            if "CRT" in str(err) or "awscrt" in str(err):
-                continue
-            raise
+        except MissingDependencyException:  # botocore without awscrt cannot compute CRC32C/CRC64NVME
+            continue
         head = s3.head_object(Bucket=bucket, Key=f"ck-{algorithm}", ChecksumMode="ENABLED")
         assert head[f"Checksum{algorithm}"]
 

@@ -12,13 +12,14 @@ describe('parseAddress', () => {
     ['[::1]:9000', '::1', 9000],
     ['[::]:9000', '::', 9000],
     [' 127.0.0.1:9000 ', '127.0.0.1', 9000],
+    ['127.0.0.1:0', '127.0.0.1', 0], // any free port
   ])('parses %s', (text, host, port) => {
     expect(parseAddress(text)).toEqual({ host, port });
   });
 
   it.each([
     ['127.0.0.1:99999', 'port 99999 is out of range 1-65535'],
-    ['127.0.0.1:0', 'port 0 is out of range 1-65535'],
+    ['127.0.0.1:65536', 'port 65536 is out of range 1-65535'],
     ['127.0.0.1', 'has no port'],
     ['127.0.0.1:', 'is not a number'],
     ['127.0.0.1:90a', 'is not a number'],

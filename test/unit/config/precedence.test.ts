@@ -102,6 +102,11 @@ describe('file-only settings', () => {
     expect(config.maxXmlBodyBytes).toBe(2 * 1024 * 1024);
   });
 
+  it('records the file and key each value came from', () => {
+    const path = writeConfig(dir, 'region: eu-west-3');
+    expect(resolveConfig({ flags: { config: path }, env: {}, cwd: dir }).origins.region).toEqual({ source: 'file', name: 'region', file: path });
+  });
+
   it('a single configured backend is the default without naming it', () => {
     const path = writeConfig(dir, 'backends:\n  only: { type: local, root: /srv/only }');
     expect(loadConfig({ flags: { config: path }, env: {}, cwd: dir }).defaultBackend).toBe('only');

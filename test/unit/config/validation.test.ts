@@ -38,7 +38,7 @@ describe('invalid environment settings name the variable in one line', () => {
 describe('invalid flags name the flag', () => {
   it('--address', () => {
     expect(configError({ flags: { address: ':70000' }, env: {}, cwd: dir }).message)
-      .toBe('invalid setting --address (command line): port 70000 is out of range 1-65535');
+      .toBe('invalid setting --address (command line): port 70000 is out of range 1-65535 (or 0 for any free port)');
   });
   it('positional volumes', () => {
     expect(configError({ flags: { volumes: ['/x{2...1}'] }, env: {}, cwd: dir }).message).toMatch(/^invalid setting VOLUMES \(command line\): range/);
@@ -51,7 +51,7 @@ describe('invalid flags name the flag', () => {
 
 describe('invalid file settings name the key and the file', () => {
   it.each([
-    ['address: "0.0.0.0:0"', 'address', 'port 0 is out of range 1-65535'],
+    ['address: "0.0.0.0:70000"', 'address', 'port 70000 is out of range 1-65535'],
     ['address: 9000', 'address', 'expected a string, got a number (put it in quotes)'],
     ['region: "Not Valid"', 'region', 'must be lowercase letters'],
     ['domains: [ok.example.com, "bad domain"]', 'domains', '"bad domain" is not a domain name'],
@@ -80,6 +80,7 @@ describe('invalid file settings name the key and the file', () => {
     ['backends:\n  a: { type: local, root: /a }\n  b: { type: local, root: /b }', 'defaultBackend', 'required when several backends are configured (a, b)'],
     ['defaultBackend: nowhere', 'defaultBackend', 'backend "nowhere" is not defined; defined: default'],
     ['bucketRoutes:\n  photos: nowhere', 'bucketRoutes.photos', 'backend "nowhere" is not defined'],
+    ['bucketRoutes:\n  photos: constructor', 'bucketRoutes.photos', 'backend "constructor" is not defined'],
     ['bucketRoutes:\n  Bad_Bucket: default', 'bucketRoutes.Bad_Bucket', 'not a valid bucket name'],
     ['bucketRoutes: [a]', 'bucketRoutes', 'expected a mapping'],
   ])('%s', (yaml, key, problem) => {

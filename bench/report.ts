@@ -1,0 +1,96 @@
+/** Medians, ratios and the printed table; pure functions of the collected samples. */
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export type Unit = 'MB/s' | 'ops/s';
+
+export interface ScenarioReport {
+  scenario: string;
+  unit: Unit;
+  cairn: Stat;
+  /** Medians over runs of each run's latency percentiles. */
+  cairnP50Ms: number;
+  cairnP99Ms: number;
+  /** PUT: temp file + fsync + rename; GET: the file streamed back. */
+  ceiling: Stat;
+  /** PUT only: body drained and dropped. */
+  discard?: Stat;
+}
+
+export interface BenchReport {
+  meta: {
+    date: string;
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    platform: string;
+    seconds: number;
+    warmupSeconds: number;
+    runs: number;
+    dataDir: string;
+  };
+  /** Sequential 16 MiB file writes with fsync, MB/s. */
+  disk: Stat;
+  scenarios: ScenarioReport[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function toStat(samples: readonly number[]): Stat {
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples: [...samples] };
+}
+
+function num(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function ratio(a: Stat, b: Stat | undefined): string {
+  return b && b.median > 0 ? (a.median / b.median).toFixed(2) : '—';
+}
+
+function range(s: Stat): string {
+  return `${num(s.min)}–${num(s.max)}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  const rule = '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** A Markdown table (readable as plain text too), medians with min–max over runs. */
+export function formatReport(report: BenchReport): string {
+  const header = ['scenario', 'unit', 'cairn', 'cairn min–max', 'ceiling', 'cairn/ceiling', 'discard ceiling', 'cairn/discard', 'cairn p50 / p99 ms'];
+  const rows = report.scenarios.map((s) => [
+    s.scenario,
+    s.unit,
+    num(s.cairn.median),
+    range(s.cairn),
+    num(s.ceiling.median),
+    ratio(s.cairn, s.ceiling),
+    s.discard ? num(s.discard.median) : '—',
+    ratio(s.cairn, s.discard),
+    `${num(s.cairnP50Ms)} / ${num(s.cairnP99Ms)}`,
+  ]);
+  const m = report.meta;
+  return [
+    `cairn bench — ${m.date}, node ${m.node}, ${m.cpus} CPU (${m.cpuModel}), ${m.platform}`,
+    `median of ${m.runs} runs, ${m.seconds} s measured after ${m.warmupSeconds} s warm-up each; MB = 10^6 bytes`,
+    '',
+    table(header, rows),
+    '',
+    `ceiling: PUT = temp file + fsync + rename, GET = file streamed back; discard ceiling: PUT body drained and dropped`,
+    `raw disk: sequential 16 MiB files + fsync: ${num(report.disk.median)} MB/s (min–max ${range(report.disk)})`,
+  ].join('\n');
+}

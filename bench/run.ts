@@ -1,0 +1,254 @@
+/**
+ * `npm run bench`: cairn against a bare node:http ceiling on the same machine.
+ *
+ *   node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--json]
+ *
+ * Both servers run as child processes; this process only generates load.
+ * Every scenario runs --runs times, interleaved with the other targets and
+ * scenarios so that a noisy minute on a shared machine hits all of them, and
+ * the median is reported.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { diskWriteMBps } from './disk.js';
+import { putAll, runLoad, send, type LoadResult, type Method, type Target } from './load.js';
+import { startCairnChild, startCeilingChild, type ServerChild } from './processes.js';
+import { formatReport, median, toStat, type BenchReport, type ScenarioReport, type Unit } from './report.js';
+import { EMPTY_SHA256, encodeSegment, objectPath, SigV4Signer, UNSIGNED_PAYLOAD } from './sigv4.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const USER = 'benchadmin';
+const PASSWORD = 'benchsecret123';
+const BUCKET = 'bench';
+
+interface Options {
+  seconds: number;
+  warmup: number;
+  runs: number;
+  dir: string;
+  json: boolean;
+}
+
+interface Scenario {
+  name: string;
+  method: Method;
+  size: number;
+  concurrency: number;
+  unit: Unit;
+  /** PUTs overwrite and GETs read the same keys, pre-populated once. */
+  keys: string[];
+}
+
+const USAGE = `usage: node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--json]
+  --seconds N  measured seconds per scenario run (default 4)
+  --warmup N   warm-up seconds before each measurement (default 0.5)
+  --runs N     runs per scenario; the median is reported (default 3)
+  --dir DIR    where temp data goes (default the OS temp dir; it must be a real disk for fsync to mean anything)
+  --json       print the results as JSON instead of the table
+`;
+
+function parseOptions(argv: string[]): Options {
+  const opts: Options = { seconds: 4, warmup: 0.5, runs: 3, dir: tmpdir(), json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    const positive = (v: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} must be a positive number\n${USAGE}`);
+      return n;
+    };
+    if (arg === '--seconds') opts.seconds = positive(value());
+    else if (arg === '--warmup') opts.warmup = Number(value());
+    else if (arg === '--runs') opts.runs = Math.round(positive(value()));
+    else if (arg === '--dir') opts.dir = value();
+    else if (arg === '--json') opts.json = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  if (!(opts.warmup >= 0)) throw new Error(`--warmup must be zero or more\n${USAGE}`);
+  return opts;
+}
+
+function keySpace(label: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${label}/obj-${String(i).padStart(4, '0')}`);
+}
+
+function scenarios(): Scenario[] {
+  // Key spaces: big enough that concurrent requests rarely share a key, small
+  // enough that pre-population is quick and the data stays well under 1 GiB.
+  const k1 = keySpace('1MiB', 64);
+  const k16 = keySpace('16MiB', 16);
+  const k4 = keySpace('4KiB', 256);
+  return [
+    { name: 'PUT 1 MiB ×4', method: 'PUT', size: MiB, concurrency: 4, unit: 'MB/s', keys: k1 },
+    { name: 'GET 1 MiB ×4', method: 'GET', size: MiB, concurrency: 4, unit: 'MB/s', keys: k1 },
+    { name: 'PUT 16 MiB ×4', method: 'PUT', size: 16 * MiB, concurrency: 4, unit: 'MB/s', keys: k16 },
+    { name: 'GET 16 MiB ×4', method: 'GET', size: 16 * MiB, concurrency: 4, unit: 'MB/s', keys: k16 },
+    { name: 'PUT 4 KiB ×16', method: 'PUT', size: 4 * KiB, concurrency: 16, unit: 'ops/s', keys: k4 },
+    { name: 'GET 4 KiB ×16', method: 'GET', size: 4 * KiB, concurrency: 16, unit: 'ops/s', keys: k4 },
+  ];
+}
+
+function cairnTarget(port: number): Target {
+  const signer = new SigV4Signer({ accessKeyId: USER, secretAccessKey: PASSWORD, region: 'us-east-1' });
+  return {
+    name: 'cairn',
+    host: '127.0.0.1',
+    port,
+    path: (_method, key) => objectPath(BUCKET, key),
+    headers: (method, path, host) => signer.sign(method, host, path, method === 'PUT' ? UNSIGNED_PAYLOAD : EMPTY_SHA256),
+  };
+}
+
+function ceilingTarget(port: number, name: string, putRoute: '/fsync' | '/discard'): Target {
+  return {
+    name,
+    host: '127.0.0.1',
+    port,
+    path: (method, key) => `${method === 'PUT' ? putRoute : '/file'}/${encodeSegment(key)}`,
+    headers: () => ({}),
+  };
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function describe(result: LoadResult, unit: Unit): string {
+  const value = unit === 'MB/s' ? result.mbPerSec : result.opsPerSec;
+  return `${value.toFixed(1)} ${unit}  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms`;
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const began = performance.now();
+  await mkdir(opts.dir, { recursive: true });
+  const base = await mkdtemp(join(opts.dir, 'cairn-bench-'));
+  const children: ServerChild[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const child of children) await child.stop().catch(() => undefined);
+      await rm(base, { recursive: true, force: true });
+    })());
+  process.once('SIGINT', () => {
+    log('interrupted; cleaning up');
+    cleanup().finally(() => process.exit(130));
+  });
+
+  try {
+    log(`data under ${base}`);
+    const cairnDir = join(base, 'cairn');
+    const ceilingDir = join(base, 'ceiling');
+    await mkdir(cairnDir);
+    await mkdir(ceilingDir);
+    const cairnChild = await startCairnChild(cairnDir, USER, PASSWORD);
+    children.push(cairnChild);
+    const ceilingChild = await startCeilingChild(ceilingDir);
+    children.push(ceilingChild);
+
+    const cairn = cairnTarget(cairnChild.port);
+    const store = ceilingTarget(ceilingChild.port, 'ceiling', '/fsync');
+    const discard = ceilingTarget(ceilingChild.port, 'discard', '/discard');
+    // One random buffer for every body: the largest object, sliced for smaller ones.
+    const data = randomBytes(16 * MiB);
+
+    const agent = new Agent({ keepAlive: false });
+    await send(agent, { ...cairn, path: () => `/${BUCKET}` }, 'PUT', '', Buffer.alloc(0), 0);
+    agent.destroy();
+
+    const list = scenarios();
+    log('pre-populating keys on cairn and the ceiling');
+    for (const s of list.filter((x) => x.method === 'PUT')) {
+      await putAll(cairn, s.keys, data.subarray(0, s.size), s.concurrency);
+      await putAll(store, s.keys, data.subarray(0, s.size), s.concurrency);
+    }
+
+    const diskSamples: number[] = [];
+    const diskSeconds = Math.min(opts.seconds, 3);
+    for (let r = 0; r < opts.runs; r++) {
+      diskSamples.push(await diskWriteMBps(join(base, 'disk'), data, 16 * MiB, diskSeconds * 1000));
+      log(`[disk ${r + 1}/${opts.runs}] sequential 16 MiB + fsync: ${diskSamples[r].toFixed(1)} MB/s`);
+    }
+
+    const results = new Map<string, LoadResult[]>();
+    const record = (s: Scenario, t: Target, r: LoadResult) => {
+      const id = `${s.name}|${t.name}`;
+      results.set(id, [...(results.get(id) ?? []), r]);
+    };
+    for (let run = 0; run < opts.runs; run++) {
+      for (const s of list) {
+        const targets = s.method === 'PUT' ? [cairn, store, discard] : [cairn, store];
+        // Rotating the order per run keeps any drift from always favouring one target.
+        for (let i = 0; i < targets.length; i++) {
+          const target = targets[(i + run) % targets.length];
+          const result = await runLoad(target, {
+            method: s.method,
+            size: s.size,
+            concurrency: s.concurrency,
+            keys: s.keys,
+            body: data.subarray(0, s.size),
+            warmupMs: opts.warmup * 1000,
+            durationMs: opts.seconds * 1000,
+          }).catch((err: unknown) => {
+            throw new Error(`scenario "${s.name}" against ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+          });
+          record(s, target, result);
+          log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}`);
+        }
+      }
+    }
+
+    const pick = (s: Scenario, name: string) => {
+      const rs = results.get(`${s.name}|${name}`) ?? [];
+      return rs.map((r) => (s.unit === 'MB/s' ? r.mbPerSec : r.opsPerSec));
+    };
+    const scenarioReports: ScenarioReport[] = list.map((s) => {
+      const cairnRuns = results.get(`${s.name}|cairn`) ?? [];
+      return {
+        scenario: s.name,
+        unit: s.unit,
+        cairn: toStat(pick(s, 'cairn')),
+        cairnP50Ms: median(cairnRuns.map((r) => r.p50Ms)),
+        cairnP99Ms: median(cairnRuns.map((r) => r.p99Ms)),
+        ceiling: toStat(pick(s, 'ceiling')),
+        discard: s.method === 'PUT' ? toStat(pick(s, 'discard')) : undefined,
+      };
+    });
+    const report: BenchReport = {
+      meta: {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: availableParallelism(),
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        platform: `${process.platform} ${process.arch}`,
+        seconds: opts.seconds,
+        warmupSeconds: opts.warmup,
+        runs: opts.runs,
+        dataDir: opts.dir,
+      },
+      disk: toStat(diskSamples),
+      scenarios: scenarioReports,
+    };
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`);
+    log(`total ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

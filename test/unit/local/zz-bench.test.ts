@@ -1,0 +1,43 @@
+import { it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { openLocal } from './fixture.js';
+import { putBytes, getBytes } from '../../conformance/harness.js';
+it('bench', async () => {
+  const fx = await openLocal();
+  const b = fx.backend;
+  await b.createBucket('bench', { region: 'us-east-1' });
+  let t = Date.now();
+  const N = 2000;
+  let next = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => { while (next < N) { const i = next++; await putBytes(b, 'bench', `d${i % 20}/obj-${i}`, 'x'.repeat(1024)); } }));
+  console.log('puts/s (c=32, 1KiB)', (N / ((Date.now() - t) / 1000)).toFixed(0));
+  t = Date.now();
+  for (let i = 0; i < 500; i++) await b.headObject('bench', `d${i % 20}/obj-${i}`, {});
+  console.log('heads/s', (500 / ((Date.now() - t) / 1000)).toFixed(0));
+  t = Date.now();
+  let after: string | undefined; let pages = 0; let n = 0;
+  for (;;) { const p = await b.listObjects('bench', { prefix: '', maxKeys: 1000, after }); pages++; n += p.objects.length; if (!p.isTruncated) break; after = p.nextAfter; }
+  console.log('list', n, 'keys in', pages, 'pages', Date.now() - t, 'ms');
+  // foreign: 20000 files in one dir, list first page only
+  await mkdir(path.join(fx.root, 'bench', 'big'));
+  for (let i = 0; i < 20000; i++) await writeFile(path.join(fx.root, 'bench', 'big', `f${i}`), 'y');
+  t = Date.now();
+  const p1 = await b.listObjects('bench', { prefix: 'big/', maxKeys: 1000 });
+  console.log('first page of foreign 20k dir', p1.objects.length, Date.now() - t, 'ms');
+  t = Date.now();
+  const p2 = await b.listObjects('bench', { prefix: 'big/', maxKeys: 1000 });
+  console.log('again (cached etags)', p2.objects.length, Date.now() - t, 'ms');
+  t = Date.now();
+  const p3 = await b.listObjects('bench', { prefix: '', delimiter: '/', maxKeys: 1000 });
+  console.log('top-level delimiter listing', p3.commonPrefixes.length, Date.now() - t, 'ms');
+  const big = Buffer.alloc(256 * 1024 * 1024, 1);
+  t = Date.now();
+  await putBytes(b, 'bench', 'large', big, { body: { chunkSize: 1 << 20 } });
+  console.log('256MiB put MB/s', (256 / ((Date.now() - t) / 1000)).toFixed(0));
+  t = Date.now();
+  const got = await b.getObject('bench', 'large', {});
+  let total = 0; for await (const c of got.body) total += (c as Buffer).length;
+  console.log('256MiB get MB/s', (256 / ((Date.now() - t) / 1000)).toFixed(0), total);
+  await fx.cleanup();
+}, 300000);
