@@ -32,9 +32,11 @@ export function startServer(deps: FrontDoorDeps, host: string, port: number): Pr
 function stopServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const deadline = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    deadline.unref();
+    // Keep-alive connections go idle as their last request finishes: close them as they do.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     server.close(() => {
       clearTimeout(deadline);
+      clearInterval(sweeper);
       resolve();
     });
     server.closeIdleConnections();

@@ -10,8 +10,27 @@ import { signatureMismatch } from './signature-mismatch.js';
 import { canonicalResourceV2, signV2, stringToSignV2 } from './sigv2-canonical.js';
 import { parseQuery, percentDecode, type QueryParam } from './uri-encoding.js';
 
-function resourceFor(req: AuthRequest, query: readonly QueryParam[]): string {
-  return canonicalResourceV2(req.rawPath, query, req.virtualHosted ? req.bucket : undefined);
+/**
+ * The resources a SigV2 client may have signed for this request. A path-style
+ * bucket request (`/bucket`, no key) is also tried as `/bucket/`: botocore
+ * signs that form (AWS's own examples sign a bucket as `/bucket/`) while
+ * sending the path without the slash. Both name the same bucket-level request,
+ * so accepting either widens nothing.
+ */
+function resourcesFor(req: AuthRequest, query: readonly QueryParam[]): string[] {
+  const hostBucket = req.virtualHosted ? req.bucket : undefined;
+  const resources = [canonicalResourceV2(req.rawPath, query, hostBucket)];
+  if (hostBucket === undefined && /^\/[^/]+$/.test(req.rawPath)) {
+    resources.push(canonicalResourceV2(`${req.rawPath}/`, query, undefined));
+  }
+  return resources;
+}
+
+/** Checks the signature against each candidate string to sign; on failure reports the first. */
+function verifyAny(secret: string, signature: string, accessKeyId: string, toSign: string[]): void {
+  if (!toSign.some((candidate) => signaturesEqual(signature, signV2(secret, candidate)))) {
+    throw signatureMismatch(accessKeyId, toSign[0]);
+  }
 }
 
 export async function verifyV2Header(
@@ -39,8 +58,8 @@ export async function verifyV2Header(
   // (AWS's prose says a present x-amz-date blanks the Date line even when Date is sent, but its
   // worked example contradicts that, and botocore, s3cmd and MinIO all sign Date as sent.)
   const dateLine = headerValue(req.headers, 'date') ?? '';
-  const toSign = stringToSignV2(req.method, req.headers, dateLine, resourceFor(req, parseQuery(req.rawQuery)));
-  if (!signaturesEqual(signature, signV2(account.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  const toSign = resourcesFor(req, parseQuery(req.rawQuery)).map((r) => stringToSignV2(req.method, req.headers, dateLine, r));
+  verifyAny(account.secretAccessKey, signature, accessKeyId, toSign);
   return { kind: 'authenticated', principal: account.principal, method: 'v2-header', payload: unsignedAuthPayload(req.headers) };
 }
 
@@ -68,7 +87,7 @@ export async function verifyV2Query(req: AuthRequest, store: CredentialStore): P
   // Decoded without form rules: a client that left base64's '+' unencoded meant a '+', not a space.
   const signature = percentDecode(signatureParam.rawValue).toString('utf8');
   const account = await requireCredential(store, accessKeyId);
-  const toSign = stringToSignV2(req.method, req.headers, expires, resourceFor(req, query));
-  if (!signaturesEqual(signature, signV2(account.secretAccessKey, toSign))) throw signatureMismatch(accessKeyId, toSign);
+  const toSign = resourcesFor(req, query).map((r) => stringToSignV2(req.method, req.headers, expires, r));
+  verifyAny(account.secretAccessKey, signature, accessKeyId, toSign);
   return { kind: 'authenticated', principal: account.principal, method: 'v2-query', payload: unsignedAuthPayload(req.headers) };
 }

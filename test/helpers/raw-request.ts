@@ -88,11 +88,13 @@ export async function signRaw(port: number, req: RawRequest, options: SignOption
   for (const [k, v] of new URLSearchParams(search)) query[k] = v;
   const body = req.body === undefined ? Buffer.alloc(0) : Buffer.from(req.body);
   const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...req.headers };
-  if (!options.presign) headers['x-amz-content-sha256'] = options.payloadHash ?? createHash('sha256').update(body).digest('hex');
+  // Presigned URLs carry no payload hash: S3 treats them as UNSIGNED-PAYLOAD, as the SDK's presigner does.
+  headers['x-amz-content-sha256'] = options.presign ? 'UNSIGNED-PAYLOAD' : (options.payloadHash ?? createHash('sha256').update(body).digest('hex'));
   const httpRequest = { method: req.method, protocol: 'http:', hostname: '127.0.0.1', port, path: pathname, query, headers, body };
   const signed = options.presign
     ? await signer.presign(httpRequest, { signingDate: options.date, expiresIn: options.expiresIn ?? 900 })
     : await signer.sign(httpRequest, { signingDate: options.date });
+  if (options.presign) delete (signed.headers as Record<string, string>)['x-amz-content-sha256'];
   const qs = Object.entries(signed.query ?? {})
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');

@@ -1,9 +1,41 @@
 import type { ListObjectsOptions, ListObjectsResult } from '../backend.js';
 import type { ObjectSummary } from '../../s3/types.js';
-import { startsWith, type OrderedWalk, type WalkEntry } from './ordered-walk.js';
+import { OrderedWalk, startsWith, type WalkEntry } from './ordered-walk.js';
+import { joinInside, prefixDirectorySegments } from './paths.js';
+import { realDirectoryInBucket } from './safe-fs.js';
 
 /** Summaries are fetched this many at a time (stat, sidecar row, maybe an MD5). */
 const DESCRIBE_CONCURRENCY = 16;
+
+export interface ListSources {
+  /** Whether a folder-object row exists for a key ending in '/'. */
+  isFolderObject(key: string): boolean;
+  /** The listing row for a walked entry; undefined when it vanished. */
+  describe(entry: WalkEntry): Promise<ObjectSummary | undefined>;
+}
+
+/**
+ * One ListObjects page of a bucket folder. The walk starts at the deepest
+ * directory the prefix names (`photos/2024/ja` reads only `photos/2024`).
+ */
+export async function listBucket(bucketDir: string, options: ListObjectsOptions, sources: ListSources): Promise<ListObjectsResult> {
+  const empty: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
+  const dirSegments = prefixDirectorySegments(options.prefix);
+  if (!dirSegments) return empty;
+  let startDir = bucketDir;
+  if (dirSegments.length > 0) {
+    const found = await realDirectoryInBucket(bucketDir, joinInside(bucketDir, dirSegments));
+    if (found === undefined) return empty;
+    startDir = found;
+  }
+  const walk = new OrderedWalk(
+    bucketDir,
+    { keyPrefix: Buffer.from(dirSegments.length > 0 ? `${dirSegments.join('/')}/` : '', 'utf8'), realDir: startDir },
+    { prefix: Buffer.from(options.prefix, 'utf8'), after: options.after === undefined ? undefined : Buffer.from(options.after, 'utf8') },
+    sources.isFolderObject,
+  );
+  return listPage(walk, options, sources.describe);
+}
 
 /**
  * Assembles one ListObjects page from an ordered walk: delimiter roll-up into

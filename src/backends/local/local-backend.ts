@@ -25,7 +25,6 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { addAbortSignal, Readable } from 'node:stream';
 import { S3Error } from '../../s3/errors.js';
 import { assertValidObjectKey } from '../../s3/names.js';
 import { resolveRange } from '../../s3/range.js';
@@ -47,14 +46,15 @@ import type {
 } from '../backend.js';
 import { LocalBuckets } from './buckets.js';
 import { KeyLocks, objectLockKey } from './key-locks.js';
-import { listPage } from './list-page.js';
+import { listBucket } from './list-page.js';
+import { emptyBody, endOnAbort, fileBody, folderObjectBody } from './object-bodies.js';
 import { ObjectReader } from './object-reader.js';
-import { checkSourceEtag, ObjectWriter } from './object-writer.js';
-import { OrderedWalk } from './ordered-walk.js';
-import { joinInside, keyToPath, prefixDirectorySegments, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
-import { entryKind, fsyncDirectory, isNotFound, pruneEmptyDirectories, realDirectoryInBucket } from './safe-fs.js';
+import { removeObject } from './object-remover.js';
+import { ObjectWriter } from './object-writer.js';
+import { stageCopySource } from './copy-source.js';
+import { joinInside, keyToPath, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
 import { Sidecar } from './sidecar.js';
-import { TempArea, type StagedFile } from './temp-files.js';
+import { TempArea } from './temp-files.js';
 
 export interface LocalBackendOptions {
   /** The directory served; created if missing. */
@@ -62,8 +62,6 @@ export interface LocalBackendOptions {
   /** Region reported for bucket folders cairn did not create. */
   defaultRegion?: string;
 }
-
-const READ_HIGH_WATER_MARK = 1 << 20;
 
 export class LocalBackend implements Backend {
   readonly type = 'local';
@@ -168,8 +166,8 @@ export class LocalBackend implements Backend {
       const info = await this.reader.describeFolder(bucketDir, bucket, target);
       if (!info) throw noSuchKey(key);
       const range = options.range && resolveRange(options.range, info.size);
-      const body = info.size === 0 ? emptyBody() : await this.openFolderBody(bucket, key, range);
-      return withRange({ info, body: guard(body, signal) }, range);
+      const body = info.size === 0 ? emptyBody() : await folderObjectBody(this.reader.folderBodyPath(bucket, key), key, range);
+      return withRange({ info, body: endOnAbort(body, signal) }, range);
     }
     const opened = target && (await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: true, signal }));
     if (!opened) throw noSuchKey(key);
@@ -181,8 +179,8 @@ export class LocalBackend implements Backend {
       throw err;
     }
     // The stream owns the handle from here (autoClose): it closes on end, error or destroy.
-    const body = opened.file.handle.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: READ_HIGH_WATER_MARK });
-    return withRange({ info: opened.info, body: guard(body, signal) }, range);
+    const body = fileBody(opened.file.handle, range);
+    return withRange({ info: opened.info, body: endOnAbort(body, signal) }, range);
   }
 
   async headObject(bucket: string, key: string, options: { versionId?: string }, signal?: AbortSignal): Promise<ObjectInfo> {
@@ -215,7 +213,9 @@ export class LocalBackend implements Backend {
       );
     }
 
-    const { info, staged } = await this.stageCopyOfSource(sourceDir, source.bucket, sourceTarget, options.sourceEtag, signal);
+    const copied = await stageCopySource(this.reader, this.temp, sourceDir, source.bucket, sourceTarget, options.sourceEtag, signal);
+    if (!copied) throw noSuchKey(source.key);
+    const { info, staged } = copied;
     try {
       const checksums = options.checksums ?? info.checksums;
       return await this.writer.commit(
@@ -237,7 +237,11 @@ export class LocalBackend implements Backend {
       throw new S3Error('InvalidArgument', { message: 'Invalid version id specified', extra: { ArgumentName: 'versionId', ArgumentValue: options.versionId } });
     }
     const target = targetForRead(key);
-    if (target) await this.locks.run(objectLockKey(bucket, key), () => this.removeObject(bucketDir, bucket, target));
+    if (target) {
+      await this.locks.run(objectLockKey(bucket, key), () =>
+        removeObject(bucketDir, bucket, target, this.sidecar, (b, k) => this.reader.folderBodyPath(b, k)),
+      );
+    }
     return options.versionId === undefined ? {} : { versionId: options.versionId };
   }
 
@@ -260,104 +264,14 @@ export class LocalBackend implements Backend {
 
   async listObjects(bucket: string, options: ListObjectsOptions, signal?: AbortSignal): Promise<ListObjectsResult> {
     const bucketDir = await this.buckets.require(bucket);
-    const empty: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
-    const dirSegments = prefixDirectorySegments(options.prefix);
-    if (!dirSegments) return empty;
-    // Start at the deepest directory the prefix names: `photos/2024/ja` walks only `photos/2024`.
-    let startDir = bucketDir;
-    if (dirSegments.length > 0) {
-      const found = await realDirectoryInBucket(bucketDir, joinInside(bucketDir, dirSegments));
-      if (found === undefined) return empty;
-      startDir = found;
-    }
-    const walk = new OrderedWalk(
-      bucketDir,
-      { keyPrefix: Buffer.from(dirSegments.length > 0 ? `${dirSegments.join('/')}/` : '', 'utf8'), realDir: startDir },
-      { prefix: Buffer.from(options.prefix, 'utf8'), after: options.after === undefined ? undefined : Buffer.from(options.after, 'utf8') },
-      (key) => this.sidecar.getObject(bucket, key) !== undefined,
-    );
-    return listPage(walk, options, (entry) => this.reader.summarize(bucketDir, bucket, entry, signal));
+    return listBucket(bucketDir, options, {
+      isFolderObject: (key) => this.sidecar.getObject(bucket, key) !== undefined,
+      describe: (entry) => this.reader.summarize(bucketDir, bucket, entry, signal),
+    });
   }
 
   async close(): Promise<void> {
     this.sidecar.close();
-  }
-
-  // ── helpers ──────────────────────────────────────────────────────────
-
-  private async openFolderBody(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
-    try {
-      const handle = await fs.open(this.reader.folderBodyPath(bucket, key), 'r');
-      return handle.createReadStream({ start: range?.start ?? 0, end: range?.end, highWaterMark: READ_HIGH_WATER_MARK });
-    } catch (err) {
-      if (isNotFound(err)) throw noSuchKey(key);
-      throw err;
-    }
-  }
-
-  /** Copies the source's bytes into a staged temp file, checking it did not change meanwhile. */
-  private async stageCopyOfSource(
-    bucketDir: string,
-    bucket: string,
-    target: KeyPath,
-    sourceEtag: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<{ info: ObjectInfo; staged: StagedFile }> {
-    if (target.isFolderObject) {
-      const info = await this.reader.describeFolder(bucketDir, bucket, target);
-      if (!info) throw noSuchKey(target.key);
-      checkSourceEtag(sourceEtag, info.etag);
-      const staged =
-        info.size > 0 ? await this.temp.copyFrom(this.reader.folderBodyPath(bucket, target.key), signal) : await this.temp.receive(emptyBody(), signal);
-      return { info, staged };
-    }
-    const opened = await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: true, signal });
-    if (!opened) throw noSuchKey(target.key);
-    try {
-      checkSourceEtag(sourceEtag, opened.info.etag);
-      const staged = await this.temp.copyFrom(opened.file.realPath, signal);
-      const after = await opened.file.handle.stat({ bigint: true });
-      if (after.size !== opened.file.stat.size || after.mtimeNs !== opened.file.stat.mtimeNs || staged.stat.size !== after.size) {
-        await this.temp.discard(staged);
-        throw new S3Error('ConditionalRequestConflict', { message: 'The source object changed while it was being copied' });
-      }
-      return { info: opened.info, staged };
-    } finally {
-      await opened.file.handle.close();
-    }
-  }
-
-  /** Removes the file (or folder-object row) and then the folders that became empty. Runs under the key's lock. */
-  private async removeObject(bucketDir: string, bucket: string, target: KeyPath): Promise<void> {
-    const keepFolder = (dir: string): boolean => {
-      const relative = path.relative(bucketDir, dir).split(path.sep).join('/');
-      return this.sidecar.getObject(bucket, `${relative}/`) !== undefined;
-    };
-    if (target.isFolderObject) {
-      if (!this.sidecar.getObject(bucket, target.key)) return; // a bare directory is a prefix, not an object
-      this.sidecar.deleteObject(bucket, target.key);
-      await fs.rm(this.reader.folderBodyPath(bucket, target.key), { force: true });
-      await pruneEmptyDirectories(bucketDir, joinInside(bucketDir, target.segments), keepFolder);
-      return;
-    }
-    const parentSegments = target.segments.slice(0, -1);
-    const lexicalParent = parentSegments.length > 0 ? joinInside(bucketDir, parentSegments) : bucketDir;
-    const realParent = await realDirectoryInBucket(bucketDir, lexicalParent);
-    if (realParent !== undefined) {
-      const filePath = path.join(realParent, target.segments[target.segments.length - 1]);
-      const kind = await entryKind(bucketDir, filePath);
-      // A symlink is removed itself (never its target); directories, special files and links leading out are not objects.
-      if (kind === 'file' || kind === 'symlink-inside') {
-        try {
-          await fs.unlink(filePath);
-          await fsyncDirectory(realParent);
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-      }
-    }
-    this.sidecar.deleteObject(bucket, target.key);
-    await pruneEmptyDirectories(bucketDir, lexicalParent, keepFolder);
   }
 }
 
@@ -390,19 +304,6 @@ function fullObjectIfAny(checksums: Checksums): 'FULL_OBJECT' | undefined {
 
 function checksumTypeFor(checksums: Checksums, source: ObjectInfo): ObjectInfo['checksumType'] {
   return Object.keys(checksums).length > 0 ? (source.checksumType ?? 'FULL_OBJECT') : undefined;
-}
-
-function emptyBody(): Readable {
-  return new Readable({
-    read() {
-      this.push(null);
-    },
-  });
-}
-
-/** Ends the body with an AbortError when the client goes away. */
-function guard(body: Readable, signal: AbortSignal | undefined): Readable {
-  return signal ? addAbortSignal(signal, body) : body;
 }
 
 function withRange(result: GetObjectResult, range: ByteRange | undefined): GetObjectResult {

@@ -147,6 +147,13 @@ export class ObjectWriter {
     } catch (err) {
       const code = errnoCode(err);
       if (code !== undefined && CONFLICT_CODES.has(code)) throw keyConflict(target.key, 'a folder exists where the key needs a file');
+      if (code === 'EXDEV') {
+        // Writes are staged in <root>/.cairn/tmp and renamed into place, which needs one file system.
+        throw new S3Error('InternalError', {
+          message: 'The bucket folder is on a different file system than the backend root; the local backend cannot write there',
+          cause: err,
+        });
+      }
       throw err;
     }
   }

@@ -200,11 +200,15 @@ export class Sidecar {
    * a writer that committed meanwhile keeps its row.
    */
   cacheForeignObject(row: ObjectRow, seen: ObjectRow | undefined): void {
-    if (!seen) {
-      this.stmts.insertIfAbsent.run(toRecord(row));
-      return;
+    // A cache entry need not be durable at once (losing it costs one re-hash): commit it
+    // without the WAL fsync; the next durable commit flushes it along.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      if (!seen) this.stmts.insertIfAbsent.run(toRecord(row));
+      else this.stmts.replaceIfUnchanged.run({ ...toRecord(row), seen_size: seen.size, seen_mtime_ns: seen.mtimeNs, seen_etag: seen.etag });
+    } finally {
+      this.db.pragma('synchronous = FULL');
     }
-    this.stmts.replaceIfUnchanged.run({ ...toRecord(row), seen_size: seen.size, seen_mtime_ns: seen.mtimeNs, seen_etag: seen.etag });
   }
 
   deleteObject(bucket: string, key: string): void {

@@ -147,3 +147,15 @@ describe('query-string authentication', () => {
     expect(missing.code).toBe('AccessDenied');
   });
 });
+
+test('a path-style bucket request verifies whether the client signed /bucket or /bucket/ (botocore signs the latter)', async () => {
+  const now = new Date('2007-03-27T19:42:41Z');
+  const date = 'Tue, 27 Mar 2007 19:42:41 +0000';
+  for (const signedResource of ['/johnsmith', '/johnsmith/']) {
+    const signature = signV2(DOC_SECRET, `GET\n\n\n${date}\n${signedResource}`);
+    const req = request({ now, rawPath: '/johnsmith', rawQuery: 'encoding-type=url', bucket: 'johnsmith', headers: { host: 's3.amazonaws.com', date, authorization: v2(signature) } });
+    expect((await authenticate(req, docStore, settings)).kind).toBe('authenticated');
+  }
+  const keyReq = request({ now, rawPath: '/johnsmith/k', bucket: 'johnsmith', headers: { host: 's3.amazonaws.com', date, authorization: v2(signV2(DOC_SECRET, `GET\n\n\n${date}\n/johnsmith/k/`)) } });
+  expect((await s3ErrorOf(authenticate(keyReq, docStore, settings))).code).toBe('SignatureDoesNotMatch');
+});
