@@ -33,6 +33,8 @@ export interface BenchReport {
     warmupSeconds: number;
     runs: number;
     dataDir: string;
+    /** 1-minute load average at start and end of the run. */
+    loadAverage: [number, number];
   };
   /** Sequential 16 MiB file writes with fsync, MB/s. */
   disk: Stat;
@@ -86,7 +88,7 @@ export function formatReport(report: BenchReport): string {
   const m = report.meta;
   return [
     `cairn bench — ${m.date}, node ${m.node}, ${m.cpus} CPU (${m.cpuModel}), ${m.platform}`,
-    `median of ${m.runs} runs, ${m.seconds} s measured after ${m.warmupSeconds} s warm-up each; MB = 10^6 bytes`,
+    `median of ${m.runs} runs, ${m.seconds} s measured after ${m.warmupSeconds} s warm-up each; MB = 10^6 bytes; load average ${m.loadAverage[0].toFixed(2)} before, ${m.loadAverage[1].toFixed(2)} after`,
     '',
     table(header, rows),
     '',

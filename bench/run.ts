@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diskWriteMBps } from './disk.js';
@@ -133,6 +133,8 @@ function describe(result: LoadResult, unit: Unit): string {
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const began = performance.now();
+  // The machine is shared: the 1-minute load average before and after says how quiet it was.
+  const loadBefore = loadavg()[0];
   await mkdir(opts.dir, { recursive: true });
   const base = await mkdtemp(join(opts.dir, 'cairn-bench-'));
   const children: ServerChild[] = [];
@@ -237,6 +239,7 @@ async function main(): Promise<void> {
         warmupSeconds: opts.warmup,
         runs: opts.runs,
         dataDir: opts.dir,
+        loadAverage: [loadBefore, loadavg()[0]],
       },
       disk: toStat(diskSamples),
       scenarios: scenarioReports,

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { FrontDoorDeps } from './context.js';
@@ -26,6 +27,30 @@ export function startServer(deps: FrontDoorDeps, host: string, port: number): Pr
     server.headersTimeout = 60_000;
     server.keepAliveTimeout = 5_000;
     server.once('error', reject);
+    answerProtocolErrorsAfterPendingResponses(server);
+  });
+}
+
+/**
+ * Node answers unparseable bytes on a connection (for example body bytes
+ * beyond a too-small Content-Length) with a bare 400 and an immediate
+ * destroy, which would also kill the S3 error reply still being prepared
+ * for the request before them. Let that reply go out first, then close.
+ */
+function answerProtocolErrorsAfterPendingResponses(server: Server): void {
+  const pending = new WeakMap<Socket, ServerResponse>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    pending.set(req.socket, res);
+    res.once('close', () => pending.delete(req.socket));
+  });
+  server.on('clientError', (_err: Error, socket: Socket) => {
+    const res = pending.get(socket);
+    if (res && !res.writableFinished) {
+      res.once('close', () => socket.destroy());
+      return;
+    }
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 }
 

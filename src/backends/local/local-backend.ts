@@ -52,7 +52,7 @@ import { ObjectReader } from './object-reader.js';
 import { removeObject } from './object-remover.js';
 import { ObjectWriter } from './object-writer.js';
 import { stageCopySource } from './copy-source.js';
-import { joinInside, keyToPath, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
+import { keyToPath, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
 import { Sidecar } from './sidecar.js';
 import { TempArea } from './temp-files.js';
 
