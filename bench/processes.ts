@@ -2,7 +2,8 @@
  * The two servers under test run as child processes, so neither competes with
  * the load generator for the parent's event loop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,8 @@ export interface ServerChild {
   port: number;
   /** The tail of the child's stdout and stderr, for error messages. */
   output(): string;
+  /** CPU seconds (user + system, all threads) the child has used so far; NaN where /proc is missing. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ function launch(name: string, script: URL, args: string[], env: NodeJS.ProcessEn
     name,
     port: 0,
     output: () => tail,
+    cpuSeconds: () => procCpuSeconds(proc.pid),
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');
@@ -55,6 +59,22 @@ function launch(name: string, script: URL, args: string[], env: NodeJS.ProcessEn
     },
   };
   return { proc, child };
+}
+
+/** Clock ticks per second for /proc times; 100 on every mainstream Linux build. */
+let clockTicks: number | undefined;
+
+function procCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined || process.platform !== 'linux') return NaN;
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return NaN;
+  }
 }
 
 function hasExited(proc: ChildProcess): boolean {

@@ -16,6 +16,9 @@ export interface ScenarioReport {
   /** Medians over runs of each run's latency percentiles. */
   cairnP50Ms: number;
   cairnP99Ms: number;
+  /** Medians over runs of the server process's CPU use during the load, in cores (NaN off Linux). */
+  cairnCores: number;
+  ceilingCores: number;
   /** PUT: temp file + fsync + rename; GET: the file streamed back. */
   ceiling: Stat;
   /** PUT only: body drained and dropped. */
@@ -73,7 +76,7 @@ function table(header: string[], rows: string[][]): string {
 
 /** A Markdown table (readable as plain text too), medians with min–max over runs. */
 export function formatReport(report: BenchReport): string {
-  const header = ['scenario', 'unit', 'cairn', 'cairn min–max', 'ceiling', 'cairn/ceiling', 'discard ceiling', 'cairn/discard', 'cairn p50 / p99 ms'];
+  const header = ['scenario', 'unit', 'cairn', 'cairn min–max', 'ceiling', 'cairn/ceiling', 'discard ceiling', 'cairn/discard', 'cairn p50 / p99 ms', 'server CPU cairn / ceiling'];
   const rows = report.scenarios.map((s) => [
     s.scenario,
     s.unit,
@@ -84,6 +87,7 @@ export function formatReport(report: BenchReport): string {
     s.discard ? num(s.discard.median) : '—',
     ratio(s.cairn, s.discard),
     `${num(s.cairnP50Ms)} / ${num(s.cairnP99Ms)}`,
+    `${s.cairnCores.toFixed(2)} / ${s.ceilingCores.toFixed(2)}`,
   ]);
   const m = report.meta;
   return [
@@ -93,6 +97,7 @@ export function formatReport(report: BenchReport): string {
     table(header, rows),
     '',
     `ceiling: PUT = temp file + fsync + rename, GET = file streamed back; discard ceiling: PUT body drained and dropped`,
+    `server CPU: the server process's user + system CPU time during the load over its wall time, in cores (of ${m.cpus})`,
     `raw disk: sequential 16 MiB files + fsync: ${num(report.disk.median)} MB/s (min–max ${range(report.disk)})`,
   ].join('\n');
 }

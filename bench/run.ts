@@ -34,6 +34,9 @@ interface Options {
   json: boolean;
 }
 
+/** One load's result plus the server's CPU use during it. */
+type Measured = LoadResult & { serverCores: number };
+
 interface Scenario {
   name: string;
   method: Method;
@@ -184,8 +187,8 @@ async function main(): Promise<void> {
       log(`[disk ${r + 1}/${opts.runs}] sequential 16 MiB + fsync: ${diskSamples[r].toFixed(1)} MB/s`);
     }
 
-    const results = new Map<string, LoadResult[]>();
-    const record = (s: Scenario, t: Target, r: LoadResult) => {
+    const results = new Map<string, Measured[]>();
+    const record = (s: Scenario, t: Target, r: Measured) => {
       const id = `${s.name}|${t.name}`;
       results.set(id, [...(results.get(id) ?? []), r]);
     };
@@ -195,6 +198,9 @@ async function main(): Promise<void> {
         // Rotating the order per run keeps any drift from always favouring one target.
         for (let i = 0; i < targets.length; i++) {
           const target = targets[(i + run) % targets.length];
+          const server = target === cairn ? cairnChild : ceilingChild;
+          const cpuBefore = server.cpuSeconds();
+          const wallBefore = performance.now();
           const result = await runLoad(target, {
             method: s.method,
             size: s.size,
@@ -206,8 +212,10 @@ async function main(): Promise<void> {
           }).catch((err: unknown) => {
             throw new Error(`scenario "${s.name}" against ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
           });
-          record(s, target, result);
-          log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}`);
+          // Server CPU over the whole load (warm-up and tail included) in cores: near 1 means its event loop is saturated.
+          const cores = (server.cpuSeconds() - cpuBefore) / ((performance.now() - wallBefore) / 1000);
+          record(s, target, { ...result, serverCores: cores });
+          log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}  server CPU ${cores.toFixed(2)} cores`);
         }
       }
     }
@@ -224,6 +232,8 @@ async function main(): Promise<void> {
         cairn: toStat(pick(s, 'cairn')),
         cairnP50Ms: median(cairnRuns.map((r) => r.p50Ms)),
         cairnP99Ms: median(cairnRuns.map((r) => r.p99Ms)),
+        cairnCores: median(cairnRuns.map((r) => r.serverCores)),
+        ceilingCores: median((results.get(`${s.name}|ceiling`) ?? []).map((r) => r.serverCores)),
         ceiling: toStat(pick(s, 'ceiling')),
         discard: s.method === 'PUT' ? toStat(pick(s, 'discard')) : undefined,
       };

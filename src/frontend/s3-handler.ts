@@ -8,7 +8,7 @@ import { dispatch } from './dispatch.js';
 import { errorReply } from './error-reply.js';
 import { sendReply, type S3Reply } from './reply.js';
 import { buildIncomingBody, declaredLength, readSmallBody, type ReceivedBody } from './request-body.js';
-import { route, type Operation } from './router.js';
+import { bucketFromHost, route, type Operation } from './router.js';
 
 /** What the access log and metrics record about one request. */
 export interface RequestRecord {
@@ -68,7 +68,15 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     if (op.target !== 'service') record.bucket = op.bucket;
     if (op.target === 'object') record.key = op.key;
     const auth = await authenticate(
-      { method: incoming.method ?? 'GET', rawPath, rawQuery, headers, bucket: op.target === 'service' ? undefined : op.bucket, now: new Date() },
+      {
+        method: incoming.method ?? 'GET',
+        rawPath,
+        rawQuery,
+        headers,
+        bucket: op.target === 'service' ? undefined : op.bucket,
+        virtualHosted: bucketFromHost(headers.host, deps.settings.domains) !== undefined,
+        now: new Date(),
+      },
       deps.credentials,
       { region: deps.settings.region },
     );

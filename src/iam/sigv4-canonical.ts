@@ -39,15 +39,28 @@ export interface CanonicalRequestParts {
   payloadHash: string;
 }
 
-export function canonicalRequest(parts: CanonicalRequestParts): string {
+export function canonicalRequest(parts: CanonicalRequestParts, uri: string = canonicalUri(parts.rawPath)): string {
   return [
     parts.method,
-    canonicalUri(parts.rawPath),
+    uri,
     canonicalQuery(parts.query, parts.excludeQuery),
     canonicalHeaders(parts.headers, parts.signedHeaders),
     parts.signedHeaders.join(';'),
     parts.payloadHash,
   ].join('\n');
+}
+
+/**
+ * The canonical requests a signature may cover: first over the path exactly
+ * as received (what S3 signs), then over the path re-encoded with the SigV4
+ * rules, for clients that encode the wire path differently from how they
+ * signed it (e.g. `%2E` on the wire). Both name the same decoded resource.
+ */
+export function canonicalRequestForms(parts: CanonicalRequestParts): string[] {
+  const asReceived = parts.rawPath === '' ? '/' : parts.rawPath;
+  const normalised = canonicalUri(parts.rawPath);
+  const uris = asReceived === normalised || !/^[\x21-\x7e]*$/.test(asReceived) ? [normalised] : [asReceived, normalised];
+  return uris.map((uri) => canonicalRequest(parts, uri));
 }
 
 /** `date/region/service/aws4_request` */

@@ -8,7 +8,7 @@ import { checkSkew, DEFAULT_MAX_SKEW_MS, formatAmzDate, headerRequestTime, parse
 import { deriveSigningKey, signHex } from './signing-key.js';
 import { signatureMismatch } from './signature-mismatch.js';
 import { parseV4Authorization, requireSignedHeaders } from './sigv4-authorization-header.js';
-import { canonicalRequest, stringToSign } from './sigv4-canonical.js';
+import { canonicalRequestForms, stringToSign } from './sigv4-canonical.js';
 import { headerMalformed, MALFORMED_CREDENTIAL, parseCredential, scopeProblem, scopeString } from './sigv4-credential.js';
 import { parseQuery } from './uri-encoding.js';
 
@@ -35,7 +35,7 @@ export async function verifyV4Header(
   checkSkew(time, sent, req.now, settings.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
 
   const scope = scopeString(credential);
-  const canonical = canonicalRequest({
+  const forms = canonicalRequestForms({
     method: req.method,
     rawPath: req.rawPath,
     query: parseQuery(req.rawQuery),
@@ -43,9 +43,11 @@ export async function verifyV4Header(
     signedHeaders: auth.signedHeaders,
     payloadHash,
   });
-  const toSign = stringToSign(amzDate, scope, canonical);
   const key = deriveSigningKey(account.secretAccessKey, credential.date, credential.region, credential.service);
-  if (!signaturesEqual(auth.signature, signHex(key, toSign))) throw signatureMismatch(credential.accessKeyId, toSign);
+  const candidates = forms.map((canonical) => stringToSign(amzDate, scope, canonical));
+  if (!candidates.some((toSign) => signaturesEqual(auth.signature, signHex(key, toSign)))) {
+    throw signatureMismatch(credential.accessKeyId, candidates[candidates.length - 1]);
+  }
 
   return {
     kind: 'authenticated',

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_SKEW_MS, parseAmzDate } from './request-time.js';
 import { deriveSigningKey, signHex } from './signing-key.js';
 import { signatureMismatch } from './signature-mismatch.js';
 import { parseSignedHeaders, requireSignedHeaders } from './sigv4-authorization-header.js';
-import { canonicalRequest, SIGV4_ALGORITHM, stringToSign } from './sigv4-canonical.js';
+import { canonicalRequestForms, SIGV4_ALGORITHM, stringToSign } from './sigv4-canonical.js';
 import { MALFORMED_CREDENTIAL, parseCredential, queryMalformed, scopeProblem, scopeString } from './sigv4-credential.js';
 import { parseQuery, type QueryParam } from './uri-encoding.js';
 
@@ -84,7 +84,7 @@ export async function verifyV4Query(req: AuthRequest, store: CredentialStore, se
   // The signature covers X-Amz-Content-Sha256 when present; otherwise the payload is unsigned.
   const contentSha = param(params, 'X-Amz-Content-Sha256');
   const scope = scopeString(credential);
-  const canonical = canonicalRequest({
+  const forms = canonicalRequestForms({
     method: req.method,
     rawPath: req.rawPath,
     query: params,
@@ -93,9 +93,11 @@ export async function verifyV4Query(req: AuthRequest, store: CredentialStore, se
     signedHeaders,
     payloadHash: contentSha ?? UNSIGNED_PAYLOAD,
   });
-  const toSign = stringToSign(amzDate, scope, canonical);
   const key = deriveSigningKey(account.secretAccessKey, credential.date, credential.region, credential.service);
-  if (!signaturesEqual(signature, signHex(key, toSign))) throw signatureMismatch(credential.accessKeyId, toSign);
+  const candidates = forms.map((canonical) => stringToSign(amzDate, scope, canonical));
+  if (!candidates.some((toSign) => signaturesEqual(signature, signHex(key, toSign)))) {
+    throw signatureMismatch(credential.accessKeyId, candidates[candidates.length - 1]);
+  }
 
   return {
     kind: 'authenticated',
