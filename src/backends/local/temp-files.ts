@@ -38,9 +38,6 @@ export class TempArea {
   async receive(body: Readable, signal?: AbortSignal): Promise<StagedFile> {
     const tempPath = this.newPath();
     const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o666, highWaterMark: 1 << 20 });
-    const t0 = Date.now();
-    signal?.addEventListener('abort', () => console.error('ABORT fired', Date.now() - t0));
-    body.on('error', (e) => console.error('body error', Date.now() - t0, e.message));
     try {
       await pipeline(body, sink, signal ? { signal } : {});
       return { path: tempPath, stat: await syncAndStat(tempPath) };
