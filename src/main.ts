@@ -15,7 +15,7 @@ export interface Cairn {
 
 /** The composition root: builds every part from the validated config and starts the server. */
 export async function startCairn(config: CairnConfig, logger: Logger = createLogger(config.logLevel)): Promise<Cairn> {
-  const backends = new Map(Object.entries(config.backends).map(([name, backendConfig]) => [name, createBackend(backendConfig)]));
+  const backends = new Map(Object.entries(config.backends).map(([name, backendConfig]) => [name, createBackend(backendConfig, { region: config.region })]));
   const registry = new BackendRegistry(backends, config.defaultBackend, config.bucketRoutes);
   let accepting = true;
   const deps: FrontDoorDeps = {

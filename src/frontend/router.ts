@@ -23,6 +23,11 @@ export type Operation =
 
 const METHODS = new Set<string>(['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
 
+/** Every query parameter that selects a sub-resource somewhere in the table (list-type=N is a variant, not one). */
+const SUB_RESOURCES: ReadonlySet<string> = new Set(
+  ROUTES.flatMap((r: RouteSpec) => (r.query === undefined || r.queryValue !== undefined ? [] : [r.query])),
+);
+
 /** Strips the port from a Host header, including bracketed IPv6 literals. */
 export function hostWithoutPort(host: string): string {
   const h = host.trim().toLowerCase();
@@ -35,7 +40,8 @@ export function hostWithoutPort(host: string): string {
 export function bucketFromHost(host: string | undefined, domains: string[]): string | undefined {
   if (!host) return undefined;
   const name = hostWithoutPort(host);
-  for (const domain of domains) {
+  // Longest domain first: with s3.example.com and example.com, b.s3.example.com is bucket b.
+  for (const domain of [...domains].sort((a, b) => b.length - a.length)) {
     const d = domain.toLowerCase();
     if (name.length > d.length + 1 && name.endsWith(`.${d}`)) return name.slice(0, -(d.length + 1));
   }
@@ -84,7 +90,10 @@ export function route(req: RoutableRequest, settings: RouterSettings): Operation
   const target: RouteTarget = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
   const method = req.method as HttpMethod;
   const spec = ROUTES.find((candidate) => candidate.target === target && candidate.method === method && matches(candidate, req));
-  if (!spec) throw new S3Error('MethodNotAllowed', { extra: { Method: req.method, ResourceType: target.toUpperCase() } });
+  // A sub-resource no route serves with this method must not fall through to the
+  // plain route: DELETE /bucket?acl is not DeleteBucket, PUT /b/k?versioning not PutObject.
+  const strayed = spec && spec.query === undefined && [...req.query.keys()].some((name) => SUB_RESOURCES.has(name));
+  if (!spec || strayed) throw new S3Error('MethodNotAllowed', { extra: { Method: req.method, ResourceType: target.toUpperCase() } });
   switch (target) {
     case 'service':
       return { target, name: spec.name };

@@ -1,4 +1,5 @@
 import { S3Error } from './errors.js';
+import { parseHttpDate } from './http-date.js';
 
 /** The four HTTP preconditions S3 honours on GET/HEAD (and, prefixed, on copy sources). */
 export interface Preconditions {
@@ -22,12 +23,6 @@ export function etagMatches(header: string, etag: string): boolean {
     const c = candidate.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
     return c === '*' || c === etag;
   });
-}
-
-function parseHttpDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** HTTP dates have one-second resolution. */
@@ -56,10 +51,16 @@ export function evaluatePreconditions(p: Preconditions, target: ConditionTarget)
   return 'proceed';
 }
 
+/** The header that decided a non-proceed outcome, for the error's Condition element. */
+function failedCondition(p: Preconditions, outcome: Exclude<ConditionOutcome, 'proceed'>): string {
+  if (outcome === 'failed') return p.ifMatch !== undefined ? 'If-Match' : 'If-Unmodified-Since';
+  return p.ifNoneMatch !== undefined ? 'If-None-Match' : 'If-Modified-Since';
+}
+
 /** Throws the S3 error for a GET/HEAD whose preconditions do not hold. */
 export function checkReadPreconditions(p: Preconditions, target: ConditionTarget): void {
   const outcome = evaluatePreconditions(p, target);
-  if (outcome === 'failed') throw new S3Error('PreconditionFailed', { extra: { Condition: 'If-Match' } });
+  if (outcome === 'failed') throw new S3Error('PreconditionFailed', { extra: { Condition: failedCondition(p, outcome) } });
   if (outcome === 'not-modified') {
     throw new S3Error('NotModified', {
       headers: { etag: `"${target.etag}"`, 'last-modified': target.lastModified.toUTCString() },
@@ -69,7 +70,8 @@ export function checkReadPreconditions(p: Preconditions, target: ConditionTarget
 
 /** Copy-source conditions: a not-modified outcome is also a 412 for copies. */
 export function checkCopySourcePreconditions(p: Preconditions, target: ConditionTarget): void {
-  if (evaluatePreconditions(p, target) !== 'proceed') {
-    throw new S3Error('PreconditionFailed', { extra: { Condition: 'x-amz-copy-source-If-Match' } });
+  const outcome = evaluatePreconditions(p, target);
+  if (outcome !== 'proceed') {
+    throw new S3Error('PreconditionFailed', { extra: { Condition: `x-amz-copy-source-${failedCondition(p, outcome)}` } });
   }
 }

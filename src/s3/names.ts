@@ -17,7 +17,7 @@ export function bucketNameProblem(name: string): string | undefined {
   if (name.startsWith('xn--') || name.startsWith('sthree-') || name.startsWith('amzn-s3-demo-')) {
     return 'Bucket name must not start with a reserved prefix';
   }
-  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3') || name.endsWith('.mrap') || name.endsWith('--x-s3')) {
+  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3') || name.endsWith('.mrap') || name.endsWith('--x-s3') || name.endsWith('--table-s3')) {
     return 'Bucket name must not end with a reserved suffix';
   }
   return undefined;

@@ -2,7 +2,8 @@
  * A minimal XML writer for S3 responses. Values are escaped for XML 1.0
  * text; element names come only from code, never from requests.
  */
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlNode | XmlNode[];
+type XmlScalar = string | number | boolean | Date;
+export type XmlValue = XmlScalar | undefined | null | XmlNode | (XmlScalar | XmlNode)[];
 export interface XmlNode {
   [element: string]: XmlValue;
 }

@@ -20,6 +20,8 @@ const parser = new XMLParser({
   trimValues: false,
   processEntities: false,
   preserveOrder: true,
+  // CDATA is literal text: kept apart so entity decoding never touches it.
+  cdataPropName: '#cdata',
 });
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
@@ -32,12 +34,24 @@ function decodeEntities(text: string): string {
     const m = /^#(x[0-9a-fA-F]{1,6}|[0-9]{1,7})$/.exec(ref);
     if (!m) throw new S3Error('MalformedXML');
     const code = m[1].startsWith('x') ? parseInt(m[1].slice(1), 16) : parseInt(m[1], 10);
-    if (code > 0x10ffff || code === 0) throw new S3Error('MalformedXML');
+    if (!isXmlChar(code)) throw new S3Error('MalformedXML');
     return String.fromCodePoint(code);
   });
 }
 
+/** XML 1.0's Char production: what a character reference may name. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
 type OrderedNode = Record<string, unknown>;
+
+/** Text of a CDATA node as fast-xml-parser's ordered form holds it: [{ '#text': '…' }]. */
+function cdataText(value: unknown): string {
+  return (value as OrderedNode[]).map((n) => String(n['#text'] ?? '')).join('');
+}
 
 function toElement(name: string, nodes: OrderedNode[]): XmlElement {
   const element: XmlElement = { name, text: '', children: new Map() };
@@ -46,6 +60,8 @@ function toElement(name: string, nodes: OrderedNode[]): XmlElement {
       if (tag === ':@') continue;
       if (tag === '#text') {
         element.text += decodeEntities(String(value));
+      } else if (tag === '#cdata') {
+        element.text += cdataText(value);
       } else if (!tag.startsWith('?')) {
         const child = toElement(tag, value as OrderedNode[]);
         const list = element.children.get(tag) ?? [];

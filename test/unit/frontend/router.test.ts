@@ -397,3 +397,28 @@ describe('router: host helpers', () => {
     expect(bucketFromHost('[::1]:9000', ['s3.example.com'])).toBeUndefined();
   });
 });
+
+describe('sub-resources never fall through to destructive plain routes', () => {
+  it.each([
+    ['DELETE', '/bucket?acl'],
+    ['DELETE', '/bucket/key?acl'],
+    ['PUT', '/bucket/key?versioning'],
+    ['DELETE', '/bucket?versioning'],
+    ['GET', '/bucket/key?uploads'],
+  ])('%s %s is MethodNotAllowed', (method, url) => {
+    expect(errorOf(() => op(method, url)).code).toBe('MethodNotAllowed');
+  });
+
+  it('ordinary parameters (x-id, versionId, response-*) still reach the plain route', () => {
+    expect(op('PUT', '/bucket/key?x-id=PutObject').name).toBe('PutObject');
+    expect(op('DELETE', '/bucket/key?versionId=null').name).toBe('DeleteObject');
+    expect(op('GET', '/bucket/key?response-content-type=text/plain&partNumber=1').name).toBe('GetObject');
+  });
+});
+
+describe('overlapping virtual-host domains', () => {
+  it('the longest matching domain wins', () => {
+    expect(bucketFromHost('b.s3.example.com', ['example.com', 's3.example.com'])).toBe('b');
+    expect(bucketFromHost('b.example.com:9000', ['example.com', 's3.example.com'])).toBe('b');
+  });
+});
