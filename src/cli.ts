@@ -16,7 +16,9 @@ function banner(config: CairnConfig, port: number): string {
     lines.push(`  credentials: access key ${config.rootUser} (secret as configured)`);
   }
   for (const [name, backend] of Object.entries(config.backends)) lines.push(`  backend ${name}: ${backend.type} at ${backend.root}`);
-  lines.push(`  try: AWS_ACCESS_KEY_ID=${config.rootUser} AWS_SECRET_ACCESS_KEY=... aws --endpoint-url ${endpoint} s3 ls`);
+  // The default secret is public knowledge and loopback-only; a configured one is never printed.
+  const secret = config.credentialsAreDefault ? config.rootPassword : '<your secret>';
+  lines.push(`  try: AWS_ACCESS_KEY_ID=${config.rootUser} AWS_SECRET_ACCESS_KEY=${secret} aws --endpoint-url ${endpoint} s3 ls`);
   return lines.join('\n');
 }
 

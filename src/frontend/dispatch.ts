@@ -1,5 +1,7 @@
 import { S3Error } from '../s3/errors.js';
 import type { FrontDoorDeps, S3Request } from './context.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './handlers/acl.js';
+import { getUnconfiguredBucketConfig } from './handlers/bucket-config.js';
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, listBuckets } from './handlers/buckets.js';
 import { copyObject } from './handlers/copy-object.js';
 import { deleteObjects } from './handlers/delete-objects.js';
@@ -46,47 +48,54 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
       return deleteObjects(req, deps);
     case 'CopyObject':
       return copyObject(req, deps);
-    case 'GetBucketPolicyStatus':
-    case 'ListMultipartUploads':
     case 'GetBucketAcl':
+      return getBucketAcl(req, deps);
     case 'PutBucketAcl':
+      return putBucketAcl(req, deps);
+    case 'GetObjectAcl':
+      return getObjectAcl(req, deps);
+    case 'PutObjectAcl':
+      return putObjectAcl(req, deps);
+    case 'GetBucketPolicy':
+    case 'GetBucketPolicyStatus':
     case 'GetBucketCors':
+    case 'GetBucketLifecycleConfiguration':
+    case 'GetBucketTagging':
+    case 'GetBucketWebsite':
+    case 'GetBucketEncryption':
+    case 'GetBucketReplication':
+    case 'GetObjectLockConfiguration':
+    case 'GetPublicAccessBlock':
+    case 'GetBucketOwnershipControls':
+    case 'GetBucketNotificationConfiguration':
+    case 'GetBucketLogging':
+    case 'GetBucketAccelerateConfiguration':
+    case 'GetBucketRequestPayment':
+      return getUnconfiguredBucketConfig(req, deps);
+    case 'ListMultipartUploads':
     case 'PutBucketCors':
     case 'DeleteBucketCors':
-    case 'GetBucketLifecycleConfiguration':
     case 'PutBucketLifecycleConfiguration':
     case 'DeleteBucketLifecycleConfiguration':
-    case 'GetBucketPolicy':
     case 'PutBucketPolicy':
     case 'DeleteBucketPolicy':
-    case 'GetBucketTagging':
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':
     case 'PutBucketVersioning':
-    case 'GetBucketWebsite':
     case 'PutBucketWebsite':
     case 'DeleteBucketWebsite':
-    case 'GetBucketEncryption':
     case 'PutBucketEncryption':
     case 'DeleteBucketEncryption':
-    case 'GetBucketObjectLockConfiguration':
-    case 'PutBucketObjectLockConfiguration':
-    case 'GetBucketNotificationConfiguration':
+    case 'PutObjectLockConfiguration':
     case 'PutBucketNotificationConfiguration':
-    case 'GetBucketLogging':
     case 'PutBucketLogging':
-    case 'GetBucketReplication':
     case 'PutBucketReplication':
     case 'DeleteBucketReplication':
-    case 'GetBucketOwnershipControls':
     case 'PutBucketOwnershipControls':
     case 'DeleteBucketOwnershipControls':
-    case 'GetBucketPublicAccessBlock':
-    case 'PutBucketPublicAccessBlock':
-    case 'DeleteBucketPublicAccessBlock':
-    case 'GetBucketAccelerateConfiguration':
+    case 'PutPublicAccessBlock':
+    case 'DeletePublicAccessBlock':
     case 'PutBucketAccelerateConfiguration':
-    case 'GetBucketRequestPayment':
     case 'PutBucketRequestPayment':
     case 'GetBucketIntelligentTieringConfiguration':
     case 'PutBucketIntelligentTieringConfiguration':
@@ -101,14 +110,12 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
     case 'PutBucketMetricsConfiguration':
     case 'DeleteBucketMetricsConfiguration':
     case 'PostObject':
-    case 'GetObjectAcl':
     case 'GetObjectTagging':
     case 'GetObjectRetention':
     case 'GetObjectLegalHold':
     case 'GetObjectAttributes':
     case 'GetObjectTorrent':
     case 'ListParts':
-    case 'PutObjectAcl':
     case 'PutObjectTagging':
     case 'PutObjectRetention':
     case 'PutObjectLegalHold':

@@ -5,7 +5,9 @@
 type XmlScalar = string | number | boolean | Date;
 export type XmlValue = XmlScalar | undefined | null | XmlNode | (XmlScalar | XmlNode)[];
 export interface XmlNode {
-  [element: string]: XmlValue;
+  /** Attributes of the element this node is the content of (names and values from code). */
+  $attributes?: Record<string, string>;
+  [element: string]: XmlValue | Record<string, string>;
 }
 
 const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -39,14 +41,16 @@ function writeValue(name: string, value: XmlValue, out: string[]): void {
     for (const item of value) writeValue(name, item, out);
     return;
   }
-  out.push(`<${name}>`);
-  if (typeof value === 'object' && !(value instanceof Date)) writeChildren(value, out);
+  const isNode = typeof value === 'object' && !(value instanceof Date);
+  const attributes = isNode && value.$attributes ? Object.entries(value.$attributes).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('') : '';
+  out.push(`<${name}${attributes}>`);
+  if (isNode) writeChildren(value, out);
   else out.push(scalar(value));
   out.push(`</${name}>`);
 }
 
 function writeChildren(node: XmlNode, out: string[]): void {
-  for (const [name, value] of Object.entries(node)) writeValue(name, value, out);
+  for (const [name, value] of Object.entries(node)) if (name !== '$attributes') writeValue(name, value as XmlValue, out);
 }
 
 /** Serialises one root element with the S3 namespace (pass `namespace: false` for the Error document). */
