@@ -14,24 +14,16 @@ import {
   PutObjectAclCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+import { sdkErrorOf } from '../helpers/errors.js';
 
 let server: TestServer;
 let s3: S3Client;
 const bucket = 'settings';
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof S3ServiceException) return { name: err.name, status: err.$metadata.httpStatusCode };
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
+const errorOf = sdkErrorOf;
 
 beforeAll(async () => {
   server = await startTestServer();

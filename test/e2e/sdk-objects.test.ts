@@ -11,27 +11,19 @@ import {
   ListBucketsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { sdkErrorOf } from '../helpers/errors.js';
 
 let server: TestServer;
 let s3: S3Client;
 const bucket = 'sdk-objects';
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof S3ServiceException) return { name: err.name, status: err.$metadata.httpStatusCode };
-    throw err;
-  }
-  throw new Error('expected the request to fail');
-}
+const errorOf = sdkErrorOf;
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 

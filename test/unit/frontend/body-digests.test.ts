@@ -6,6 +6,7 @@ import { DigestingStream, validateExpectations, type BodyExpectations } from '..
 import { createChecksumHasher } from '../../../src/s3/checksums.js';
 import { isS3Error, type S3Error } from '../../../src/s3/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/s3/types.js';
+import { thrown } from '../../helpers/errors.js';
 
 const md5Base64 = (data: Buffer) => createHash('md5').update(data).digest('base64');
 const md5Hex = (data: Buffer) => createHash('md5').update(data).digest('hex');
@@ -70,15 +71,6 @@ function s3Error(outcome: Outcome): S3Error {
   return outcome.error;
 }
 
-function thrown(fn: () => void): S3Error | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (isS3Error(err)) return err;
-    throw err;
-  }
-}
 
 const BODY = randomBytes(5000);
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_USER_METADATA_BYTES, httpDate, metaFromHeaders, objectHeaders, parseStorageClass } from '../../../src/frontend/object-headers.js';
-import { isS3Error, type S3Error } from '../../../src/s3/errors.js';
 import type { ObjectInfo } from '../../../src/s3/types.js';
+import { thrown } from '../../helpers/errors.js';
 
-function thrown(fn: () => void): S3Error | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (isS3Error(err)) return err;
-    throw err;
-  }
-}
 
 function info(partial: Partial<ObjectInfo> = {}, meta: Partial<ObjectInfo['meta']> = {}): ObjectInfo {
   return {

@@ -7,7 +7,7 @@ import {
   type ConditionTarget,
   type Preconditions,
 } from '../../../src/s3/conditions.js';
-import { isS3Error, type S3Error } from '../../../src/s3/errors.js';
+import { thrown } from '../../helpers/errors.js';
 
 /** The object: modified at 12:00:00.750 UTC, so the HTTP-date second is 12:00:00. */
 const LAST_MODIFIED = new Date('2024-05-01T12:00:00.750Z');
@@ -21,15 +21,6 @@ const AFTER = 'Wed, 01 May 2024 12:00:01 GMT';
 
 const evaluate = (p: Preconditions) => evaluatePreconditions(p, target);
 
-function thrown(fn: () => void): S3Error | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (isS3Error(err)) return err;
-    throw err;
-  }
-}
 
 describe('etagMatches', () => {
   it('compares with or without quotes', () => {

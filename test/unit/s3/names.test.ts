@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_KEY_BYTES, assertValidBucketName, assertValidObjectKey, bucketNameProblem } from '../../../src/s3/names.js';
-import { isS3Error, type S3Error } from '../../../src/s3/errors.js';
+import { thrown } from '../../helpers/errors.js';
 
-function thrown(fn: () => void): S3Error | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (isS3Error(err)) return err;
-    throw err;
-  }
-}
 
 const valid = (name: string) => expect(bucketNameProblem(name), name).toBeUndefined();
 const invalid = (name: string) => expect(bucketNameProblem(name), name).toEqual(expect.any(String));
