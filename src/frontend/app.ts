@@ -1,11 +1,8 @@
-import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
-import type { FrontDoorDeps } from './context.js';
+import type { FrontDoorDeps, FrontDoorEnv } from './context.js';
 import { registerObservabilityRoutes } from './obs-routes.js';
 import { newRequestId, serveS3, type RequestRecord } from './s3-handler.js';
-
-type Env = { Bindings: HttpBindings; Variables: { record: RequestRecord } };
 
 /**
  * The Hono application: a request-tracking middleware (request id, access log,
@@ -13,8 +10,8 @@ type Env = { Bindings: HttpBindings; Variables: { record: RequestRecord } };
  * everything else. S3 replies are written straight to the Node response
  * (streams without a Web-stream copy), so Hono is told the response is sent.
  */
-export function createApp(deps: FrontDoorDeps): Hono<Env> {
-  const app = new Hono<Env>();
+export function createApp(deps: FrontDoorDeps): Hono<FrontDoorEnv> {
+  const app = new Hono<FrontDoorEnv>();
 
   app.use('*', async (c, next) => {
     const record: RequestRecord = { id: newRequestId(), operation: 'Unknown', status: 0, bytesIn: 0, bytesOut: 0 };
@@ -47,7 +44,7 @@ export function createApp(deps: FrontDoorDeps): Hono<Env> {
 
   registerObservabilityRoutes(app, deps);
 
-  app.all('*', async (c: Context<Env>) => {
+  app.all('*', async (c: Context<FrontDoorEnv>) => {
     await serveS3(c.env.incoming, c.env.outgoing, deps, c.get('record'));
     return RESPONSE_ALREADY_SENT;
   });

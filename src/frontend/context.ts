@@ -1,9 +1,14 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { IncomingBody } from '../backends/backend.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import type { CredentialStore, Principal } from '../iam/credentials.js';
 import type { Logger } from '../obs/logger.js';
 import type { FrontDoorMetrics } from '../obs/metrics.js';
 import type { Operation } from './router.js';
+import type { RequestRecord } from './s3-handler.js';
+
+/** Hono's typing of our app: Node bindings, and the per-request record the tracking middleware keeps. */
+export type FrontDoorEnv = { Bindings: HttpBindings; Variables: { record: RequestRecord } };
 
 /** Settings the front door needs, taken from the validated config. */
 export interface FrontDoorSettings {

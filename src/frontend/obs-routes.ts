@@ -1,16 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Hono, Next } from 'hono';
-import type { FrontDoorDeps } from './context.js';
+import { carriesS3Credentials } from '../iam/authenticate.js';
+import type { FrontDoorDeps, FrontDoorEnv } from './context.js';
 
 /**
  * A request that carries S3 credentials is always S3 (a bucket may be named
  * "health" or "metrics"); only unsigned requests reach the probe routes.
  */
-function isS3Signed(c: Context): boolean {
-  const auth = c.req.header('authorization');
-  if (auth && !auth.startsWith('Bearer ')) return true;
-  const url = c.req.url;
-  return url.includes('X-Amz-Signature=') || url.includes('Signature=');
+function isS3Signed(c: Context<FrontDoorEnv>): boolean {
+  const url = c.env.incoming.url ?? '';
+  const q = url.indexOf('?');
+  const authorization = c.req.header('authorization');
+  return carriesS3Credentials(authorization === undefined ? {} : { authorization }, q < 0 ? '' : url.slice(q + 1));
 }
 
 function tokenMatches(given: string, expected: string): boolean {
@@ -24,8 +25,8 @@ function tokenMatches(given: string, expected: string): boolean {
  * cannot sign requests, and the answers reveal nothing but liveness) and
  * Prometheus metrics (a bearer token, or public when configured so).
  */
-export function registerObservabilityRoutes(app: Hono<any>, deps: FrontDoorDeps): void {
-  const probe = (healthy: () => boolean) => async (c: Context, next: Next) => {
+export function registerObservabilityRoutes(app: Hono<FrontDoorEnv>, deps: FrontDoorDeps): void {
+  const probe = (healthy: () => boolean) => async (c: Context<FrontDoorEnv>, next: Next) => {
     if (isS3Signed(c)) return next();
     c.get('record').operation = 'Health';
     return c.body(null, healthy() ? 200 : 503);
@@ -37,7 +38,7 @@ export function registerObservabilityRoutes(app: Hono<any>, deps: FrontDoorDeps)
     app.on(method, ['/health/ready', '/minio/health/ready', '/minio/health/cluster', '/minio/health/cluster/read'], ready);
   }
 
-  const metrics = async (c: Context, next: Next) => {
+  const metrics = async (c: Context<FrontDoorEnv>, next: Next) => {
     if (isS3Signed(c)) return next();
     c.get('record').operation = 'Metrics';
     const { metricsPublic, metricsToken } = deps.settings;
