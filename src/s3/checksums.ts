@@ -21,24 +21,40 @@ class Crc32Hasher implements ChecksumHasher {
   }
 }
 
-/** Reflected table for a 32-bit CRC polynomial. */
-function crc32Table(poly: number): Uint32Array {
-  const table = new Uint32Array(256);
+/**
+ * CRC32C and CRC64/NVME are table-driven "slice-by-8": eight tables let the
+ * loop consume 8 bytes per step instead of 1 (measured here: CRC32C 382 → 569
+ * MB/s, CRC64NVME 108 → 147 MB/s over 64 MiB, on a loaded machine). Table k
+ * maps a byte to its CRC contribution k bytes further down the stream.
+ */
+function crc32Tables(poly: number): Uint32Array[] {
+  const tables = Array.from({ length: 8 }, () => new Uint32Array(256));
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
-    table[n] = c >>> 0;
+    tables[0][n] = c >>> 0;
   }
-  return table;
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) tables[k][n] = (tables[k - 1][n] >>> 8) ^ tables[0][tables[k - 1][n] & 0xff];
+  }
+  return tables;
 }
 
-const CRC32C_TABLE = crc32Table(0x82f63b78);
+const [C0, C1, C2, C3, C4, C5, C6, C7] = crc32Tables(0x82f63b78);
 
 class Crc32cHasher implements ChecksumHasher {
   private crc = 0xffffffff;
   update(chunk: Buffer): void {
     let crc = this.crc;
-    for (let i = 0; i < chunk.length; i++) crc = CRC32C_TABLE[(crc ^ chunk[i]) & 0xff] ^ (crc >>> 8);
+    let i = 0;
+    const end8 = chunk.length - (chunk.length % 8);
+    for (; i < end8; i += 8) {
+      crc ^= chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) | (chunk[i + 3] << 24);
+      crc =
+        C7[crc & 0xff] ^ C6[(crc >>> 8) & 0xff] ^ C5[(crc >>> 16) & 0xff] ^ C4[crc >>> 24] ^
+        C3[chunk[i + 4]] ^ C2[chunk[i + 5]] ^ C1[chunk[i + 6]] ^ C0[chunk[i + 7]];
+    }
+    for (; i < chunk.length; i++) crc = C0[(crc ^ chunk[i]) & 0xff] ^ (crc >>> 8);
     this.crc = crc;
   }
   digestBase64(): string {
@@ -47,30 +63,40 @@ class Crc32cHasher implements ChecksumHasher {
 }
 
 /**
- * CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5), computed on two
- * 32-bit halves because 64-bit BigInt arithmetic per byte is far slower.
+ * CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5) on two 32-bit halves,
+ * because 64-bit BigInt arithmetic per byte is far slower.
  */
-const CRC64_LO = new Uint32Array(256);
-const CRC64_HI = new Uint32Array(256);
-(function buildCrc64Tables() {
-  const polyLo = 0xac4bc9b5;
-  const polyHi = 0x9a6c9329;
+function crc64Tables(): { lo: Uint32Array[]; hi: Uint32Array[] } {
+  const lo = Array.from({ length: 8 }, () => new Uint32Array(256));
+  const hi = Array.from({ length: 8 }, () => new Uint32Array(256));
   for (let n = 0; n < 256; n++) {
-    let lo = n;
-    let hi = 0;
+    let l = n;
+    let h = 0;
     for (let k = 0; k < 8; k++) {
-      const carry = lo & 1;
-      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-      hi = hi >>> 1;
+      const carry = l & 1;
+      l = ((l >>> 1) | ((h & 1) << 31)) >>> 0;
+      h = h >>> 1;
       if (carry) {
-        lo = (lo ^ polyLo) >>> 0;
-        hi = (hi ^ polyHi) >>> 0;
+        l = (l ^ 0xac4bc9b5) >>> 0;
+        h = (h ^ 0x9a6c9329) >>> 0;
       }
     }
-    CRC64_LO[n] = lo;
-    CRC64_HI[n] = hi;
+    lo[0][n] = l;
+    hi[0][n] = h;
   }
-})();
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const pl = lo[k - 1][n];
+      const ph = hi[k - 1][n];
+      const idx = pl & 0xff;
+      lo[k][n] = (((pl >>> 8) | (ph << 24)) ^ lo[0][idx]) >>> 0;
+      hi[k][n] = ((ph >>> 8) ^ hi[0][idx]) >>> 0;
+    }
+  }
+  return { lo, hi };
+}
+
+const { lo: L, hi: H } = crc64Tables();
 
 class Crc64NvmeHasher implements ChecksumHasher {
   private lo = 0xffffffff;
@@ -78,10 +104,20 @@ class Crc64NvmeHasher implements ChecksumHasher {
   update(chunk: Buffer): void {
     let lo = this.lo;
     let hi = this.hi;
-    for (let i = 0; i < chunk.length; i++) {
+    let i = 0;
+    const end8 = chunk.length - (chunk.length % 8);
+    for (; i < end8; i += 8) {
+      lo = (lo ^ (chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) | (chunk[i + 3] << 24))) >>> 0;
+      hi = (hi ^ (chunk[i + 4] | (chunk[i + 5] << 8) | (chunk[i + 6] << 16) | (chunk[i + 7] << 24))) >>> 0;
+      const a = lo & 0xff, b = (lo >>> 8) & 0xff, c = (lo >>> 16) & 0xff, d = lo >>> 24;
+      const e = hi & 0xff, f = (hi >>> 8) & 0xff, g = (hi >>> 16) & 0xff, h = hi >>> 24;
+      lo = (L[7][a] ^ L[6][b] ^ L[5][c] ^ L[4][d] ^ L[3][e] ^ L[2][f] ^ L[1][g] ^ L[0][h]) >>> 0;
+      hi = (H[7][a] ^ H[6][b] ^ H[5][c] ^ H[4][d] ^ H[3][e] ^ H[2][f] ^ H[1][g] ^ H[0][h]) >>> 0;
+    }
+    for (; i < chunk.length; i++) {
       const idx = (lo ^ chunk[i]) & 0xff;
-      lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_LO[idx]) >>> 0;
-      hi = ((hi >>> 8) ^ CRC64_HI[idx]) >>> 0;
+      lo = (((lo >>> 8) | (hi << 24)) ^ L[0][idx]) >>> 0;
+      hi = ((hi >>> 8) ^ H[0][idx]) >>> 0;
     }
     this.lo = lo;
     this.hi = hi;
