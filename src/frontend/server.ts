@@ -35,21 +35,24 @@ export function startServer(deps: FrontDoorDeps, host: string, port: number): Pr
  * Node answers unparseable bytes on a connection (for example body bytes
  * beyond a too-small Content-Length) with a bare 400 and an immediate
  * destroy, which would also kill the S3 error reply still being prepared
- * for the request before them. Let that reply go out first, then close.
+ * for the request before them. When that request's body was complete, let
+ * its reply go out first, then close. Otherwise (a client that hung up
+ * mid-body: the parser reports the early EOF here) destroy at once, so the
+ * request aborts and its upload is discarded.
  */
 function answerProtocolErrorsAfterPendingResponses(server: Server): void {
-  const pending = new WeakMap<Socket, ServerResponse>();
+  const pending = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    pending.set(req.socket, res);
+    pending.set(req.socket, { req, res });
     res.once('close', () => pending.delete(req.socket));
   });
   server.on('clientError', (_err: Error, socket: Socket) => {
-    const res = pending.get(socket);
-    if (res && !res.writableFinished) {
-      res.once('close', () => socket.destroy());
+    const current = pending.get(socket);
+    if (current && current.req.complete && !current.res.writableFinished) {
+      current.res.once('close', () => socket.destroy());
       return;
     }
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (!current && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
 }

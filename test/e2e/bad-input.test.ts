@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,19 @@ describe('bodies that do not match their headers', () => {
     const tmp = join(server.dataDir, '.cairn', 'tmp');
     for (let i = 0; i < 50 && (await readdir(tmp)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('a client that ends its side of the connection mid-body (FIN, not reset) leaves nothing behind', async () => {
+    const signed = await signRaw(server.port, { method: 'PUT', path: `/${bucket}/half-closed`, body: 'x' }, { payloadHash: 'UNSIGNED-PAYLOAD' });
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'PUT', path: signed.path, headers: { ...signed.headers, 'content-length': '1000000' } });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(300_000, 1));
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    const tmp = join(server.dataDir, '.cairn', 'tmp');
+    for (let i = 0; i < 50 && (await readdir(tmp)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await readdir(tmp)).toEqual([]);
+    expect(await keys()).toEqual([]);
   });
 });
 
