@@ -17,21 +17,20 @@ export type { AuthMethod, AuthRequest, AuthResult, AuthSettings, Authenticated, 
 
 const V4_QUERY_MARKERS = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-signature']);
 
-/** Which S3 credential carriers a request uses (bearer tokens are not S3 credentials). */
+/** Which credential carriers a request uses. */
 function credentialCarriers(headers: Record<string, string>, rawQuery: string) {
-  const header = headerValue(headers, 'authorization');
   const names = parseQuery(rawQuery).map((p) => p.name);
   return {
-    authorization: header !== undefined && !header.startsWith('Bearer ') ? header : undefined,
+    authorization: headerValue(headers, 'authorization'),
     v4Query: names.some((n) => V4_QUERY_MARKERS.has(n.toLowerCase())),
     v2Query: names.includes('AWSAccessKeyId') || names.includes('Signature'),
   };
 }
 
-/** Whether a request carries any S3 signature (header or query), valid or not. */
+/** Whether a request carries any S3 signature (header or query), valid or not; a bearer token is not one. */
 export function carriesS3Credentials(headers: Record<string, string>, rawQuery: string): boolean {
   const c = credentialCarriers(headers, rawQuery);
-  return c.authorization !== undefined || c.v4Query || c.v2Query;
+  return (c.authorization !== undefined && !c.authorization.startsWith('Bearer ')) || c.v4Query || c.v2Query;
 }
 
 export async function authenticate(req: AuthRequest, store: CredentialStore, settings: AuthSettings): Promise<AuthResult> {
