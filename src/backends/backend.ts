@@ -1,5 +1,17 @@
 import type { Readable } from 'node:stream';
-import type { BucketInfo, ByteRange, Checksums, ObjectInfo, ObjectMeta, ObjectSummary } from '../s3/types.js';
+import type {
+  BucketInfo,
+  ByteRange,
+  ChecksumAlgorithm,
+  Checksums,
+  ChecksumType,
+  MultipartUpload,
+  ObjectInfo,
+  ObjectMeta,
+  ObjectSummary,
+  Tag,
+  UploadedPart,
+} from '../s3/types.js';
 import type { RangeSpec } from '../s3/range.js';
 
 /**
@@ -42,8 +54,53 @@ export interface Backend {
   /** Keys in binary UTF-8 order, grouped by delimiter. */
   listObjects(bucket: string, options: ListObjectsOptions, signal?: AbortSignal): Promise<ListObjectsResult>;
 
+  /** Replaces mutable per-object metadata without touching the data (tags now; retention, legal hold, transition state later). */
+  updateObjectMeta(bucket: string, key: string, update: ObjectMetaUpdate, signal?: AbortSignal): Promise<ObjectInfo>;
+
+  /** Starts an upload; nothing is visible under the key until completion. */
+  createMultipartUpload(bucket: string, key: string, options: CreateMultipartOptions, signal?: AbortSignal): Promise<MultipartUpload>;
+  /** Stores one part (replacing an earlier part with the same number). Throws NoSuchUpload. Same body rules as putObject. */
+  uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: IncomingBody, signal?: AbortSignal): Promise<UploadedPart>;
+  /**
+   * Makes the object visible from the chosen parts, atomically, replacing any
+   * previous object. The caller has validated order, sizes and ETags against
+   * listParts and computed the final ETag and checksums; the backend re-checks
+   * that each chosen part still has the given ETag (InvalidPart otherwise),
+   * applies the write conditions, commits, and frees the upload.
+   */
+  completeMultipartUpload(bucket: string, key: string, uploadId: string, completion: MultipartCompletion, signal?: AbortSignal): Promise<ObjectInfo>;
+  /** Frees the upload and its parts. Throws NoSuchUpload. */
+  abortMultipartUpload(bucket: string, key: string, uploadId: string, signal?: AbortSignal): Promise<void>;
+  /** The upload and all its parts in ascending part number. Throws NoSuchUpload. */
+  listParts(bucket: string, key: string, uploadId: string, signal?: AbortSignal): Promise<{ upload: MultipartUpload; parts: UploadedPart[] }>;
+  /** Uploads in progress, ordered by key then initiation time (then upload id). */
+  listMultipartUploads(bucket: string, signal?: AbortSignal): Promise<MultipartUpload[]>;
+
   /** Stops background work and releases resources. */
   close(): Promise<void>;
+}
+
+export interface ObjectMetaUpdate {
+  /** `[]` removes every tag. */
+  tags?: Tag[];
+}
+
+export interface CreateMultipartOptions {
+  meta: ObjectMeta;
+  tags?: Tag[];
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
+}
+
+export interface MultipartCompletion {
+  /** Chosen parts in ascending order, with the ETags the client named (unquoted hex). */
+  parts: { partNumber: number; etag: string }[];
+  /** Final ETag, "hex-N". */
+  etag: string;
+  checksums: Checksums;
+  checksumType?: ChecksumType;
+  ifMatch?: string;
+  ifNoneMatch?: string;
 }
 
 export interface BackendCapabilities {
@@ -94,6 +151,7 @@ export interface BodyDigests {
 
 export interface PutObjectOptions {
   meta: ObjectMeta;
+  tags?: Tag[];
   /** Conditional write, checked atomically with the commit. */
   ifMatch?: string;
   ifNoneMatch?: string;
@@ -113,6 +171,8 @@ export interface GetObjectResult {
 
 export interface CopyObjectOptions {
   meta: ObjectMeta;
+  /** Tags of the destination (the source's for x-amz-tagging-directive COPY). */
+  tags?: Tag[];
   /** Checksums to carry to the destination (the source's, when data is unchanged). */
   checksums?: Checksums;
   /** The source's ETag as seen when conditions were evaluated; copy fails with PreconditionFailed if it changed. */

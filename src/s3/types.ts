@@ -36,6 +36,45 @@ export interface ObjectInfo {
   meta: ObjectMeta;
   checksums: Checksums;
   checksumType?: ChecksumType;
+  /** Object tags in the order they were set (at most 10). */
+  tags?: Tag[];
+  /** For objects completed from a multipart upload: each part, in order. */
+  parts?: PartSummary[];
+}
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/** A part of a completed multipart object: enough to serve partNumber=N and GetObjectAttributes. */
+export interface PartSummary {
+  partNumber: number;
+  size: number;
+  checksums: Checksums;
+}
+
+/** A part of an upload in progress, as UploadPart answered it. */
+export interface UploadedPart {
+  partNumber: number;
+  size: number;
+  /** Hex MD5 of the part, without quotes. */
+  etag: string;
+  lastModified: Date;
+  checksums: Checksums;
+}
+
+/** An upload in progress, as CreateMultipartUpload set it up. */
+export interface MultipartUpload {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  initiated: Date;
+  meta: ObjectMeta;
+  tags?: Tag[];
+  /** The algorithm every part must carry, when the upload named one. */
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
 }
 
 /** One row of a listing. */

@@ -3,7 +3,9 @@ import type { Backend } from '../../src/backends/backend.js';
 import { uniqueBucketName, type BackendFactory, type BackendFixture, type SuiteContext } from './harness.js';
 import { bucketTests } from './suite-buckets.js';
 import { listingTests } from './suite-listing.js';
+import { multipartTests } from './suite-multipart.js';
 import { objectTests } from './suite-objects.js';
+import { tagTests } from './suite-tags.js';
 import { writeTests } from './suite-writes.js';
 
 export type { BackendFactory, BackendFixture } from './harness.js';
@@ -35,5 +37,7 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
     objectTests(ctx);
     listingTests(ctx);
     writeTests(ctx);
+    tagTests(ctx);
+    multipartTests(ctx);
   });
 }

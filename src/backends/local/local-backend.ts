@@ -20,6 +20,13 @@
  * - Symlinks: followed only within the same bucket; see safe-fs.ts.
  * - Writes are staged in `.cairn/tmp`, fsynced, renamed into place, the
  *   directory fsynced, then the sidecar row committed (object-writer.ts).
+ * - Tags live in the object's sidecar row; changing them leaves the file
+ *   alone (object-meta-updates.ts).
+ * - Multipart uploads keep their parts under `.cairn/multipart/<uploadId>/`
+ *   (multipart-store.ts); completion concatenates the chosen parts into the
+ *   object's file (multipart-assembler.ts) and keeps the part list in the row.
+ * - Deleting a bucket discards its uploads in progress, as AWS does for
+ *   general purpose buckets (only objects make a bucket "not empty").
  * - Unversioned: versionId "null" names the only version.
  */
 import { mkdirSync, realpathSync } from 'node:fs';
@@ -28,12 +35,13 @@ import * as path from 'node:path';
 import { S3Error } from '../../s3/errors.js';
 import { assertValidObjectKey } from '../../s3/names.js';
 import { resolveRange } from '../../s3/range.js';
-import type { BucketInfo, ByteRange, Checksums, ObjectInfo } from '../../s3/types.js';
+import type { BucketInfo, ByteRange, Checksums, MultipartUpload, ObjectInfo, UploadedPart } from '../../s3/types.js';
 import type {
   Backend,
   BackendCapabilities,
   BucketConfigKind,
   CopyObjectOptions,
+  CreateMultipartOptions,
   DeleteObjectsEntry,
   DeleteResult,
   GetObjectOptions,
@@ -41,6 +49,8 @@ import type {
   IncomingBody,
   ListObjectsOptions,
   ListObjectsResult,
+  MultipartCompletion,
+  ObjectMetaUpdate,
   ObjectRef,
   PutObjectOptions,
 } from '../backend.js';
@@ -51,10 +61,14 @@ import { emptyBody, endOnAbort, fileBody, folderObjectBody } from './object-bodi
 import { ObjectReader } from './object-reader.js';
 import { removeObject } from './object-remover.js';
 import { ObjectWriter } from './object-writer.js';
-import { stageCopySource } from './copy-source.js';
+import { copiedContent, stageCopySource } from './copy-source.js';
+import { MultipartStore } from './multipart-store.js';
+import { LocalMultipart } from './multipart-uploads.js';
+import { ObjectMetaUpdates } from './object-meta-updates.js';
 import { keyToPath, SIDECAR_DIR_NAME, type KeyPath } from './paths.js';
 import { Sidecar } from './sidecar.js';
 import { TempArea } from './temp-files.js';
+import { UploadRows } from './upload-rows.js';
 
 export interface LocalBackendOptions {
   /** The directory served; created if missing. */
@@ -75,11 +89,14 @@ export class LocalBackend implements Backend {
     private readonly locks: KeyLocks,
     private readonly reader: ObjectReader,
     private readonly writer: ObjectWriter,
+    private readonly metaUpdates: ObjectMetaUpdates,
+    private readonly multipart: LocalMultipart,
   ) {}
 
   /**
    * Opens (creating if needed) the served directory and its sidecar, and
-   * removes temp files left by a crash. Blocking I/O: meant for startup.
+   * removes temp files and part files left by a crash. Blocking I/O: meant
+   * for startup.
    */
   static open(options: LocalBackendOptions): LocalBackend {
     mkdirSync(options.root, { recursive: true });
@@ -94,7 +111,11 @@ export class LocalBackend implements Backend {
     const reader = new ObjectReader(sidecar, locks, folderBodyDir);
     const writer = new ObjectWriter(sidecar, locks, reader);
     const buckets = new LocalBuckets(rootDir, sidecar, options.defaultRegion ?? 'us-east-1');
-    return new LocalBackend(rootDir, sidecar, temp, buckets, locks, reader, writer);
+    const store = new MultipartStore(path.join(sidecarDir, 'multipart'), new UploadRows(sidecar.database));
+    store.openSync();
+    const multipart = new LocalMultipart(store, temp, reader, writer);
+    const metaUpdates = new ObjectMetaUpdates(sidecar, locks, reader);
+    return new LocalBackend(rootDir, sidecar, temp, buckets, locks, reader, writer, metaUpdates, multipart);
   }
 
   /** The directory served, with symlinks resolved. */
@@ -108,7 +129,12 @@ export class LocalBackend implements Backend {
     return this.buckets.list();
   }
 
-  createBucket(bucket: string, options: { region: string }): Promise<void> {
+  async createBucket(bucket: string, options: { region: string }): Promise<void> {
+    // Uploads recorded for a bucket whose folder is gone (removed behind cairn's back) are stale:
+    // drop them before the name is reused — only those older than this check, so uploads begun
+    // in a bucket a concurrent create just made are never caught.
+    const checkedAt = Date.now();
+    if (!(await this.bucketExists(bucket))) await this.multipart.dropBucket(bucket, checkedAt);
     return this.buckets.create(bucket, options.region);
   }
 
@@ -122,6 +148,8 @@ export class LocalBackend implements Backend {
       return (await this.reader.describeFolder(bucketDir, bucket, keyToPath(key))) !== undefined;
     });
     for (const key of folderKeys) await fs.rm(this.reader.folderBodyPath(bucket, key), { force: true });
+    // AWS deletes a general purpose bucket with uploads in progress, and they go with it.
+    await this.multipart.dropBucket(bucket);
   }
 
   getBucketConfig(bucket: string, kind: BucketConfigKind): Promise<string | undefined> {
@@ -150,7 +178,7 @@ export class LocalBackend implements Backend {
         bucket,
         target,
         staged,
-        { etag: digests.md5Hex, meta: options.meta, checksums: digests.checksums, checksumType: fullObjectIfAny(digests.checksums) },
+        { etag: digests.md5Hex, meta: options.meta, checksums: digests.checksums, checksumType: fullObjectIfAny(digests.checksums), tags: options.tags },
         { ifMatch: options.ifMatch, ifNoneMatch: options.ifNoneMatch },
       );
     } finally {
@@ -201,29 +229,26 @@ export class LocalBackend implements Backend {
     const destTarget = keyToPath(dest.key);
 
     if (source.bucket === dest.bucket && source.key === dest.key) {
-      const current = await this.reader.describe(sourceDir, source.bucket, sourceTarget, { waitForWriters: true, signal });
-      if (!current) throw noSuchKey(source.key);
-      const checksums = options.checksums ?? current.checksums;
-      return this.writer.replaceMetadata(
+      return this.metaUpdates.replaceMetadata(
         destDir,
         dest.bucket,
         destTarget,
-        { etag: current.etag, meta: options.meta, checksums, checksumType: checksumTypeFor(checksums, current) },
+        { meta: options.meta, tags: options.tags, checksums: options.checksums },
         options.sourceEtag,
+        signal,
       );
     }
 
-    const copied = await stageCopySource(this.reader, this.temp, sourceDir, source.bucket, sourceTarget, options.sourceEtag, signal);
+    const copied = await stageCopySource(this.reader, this.temp, sourceDir, source.bucket, sourceTarget, options.sourceEtag, options.checksums, signal);
     if (!copied) throw noSuchKey(source.key);
-    const { info, staged } = copied;
+    const { info, staged, recomputed } = copied;
     try {
-      const checksums = options.checksums ?? info.checksums;
       return await this.writer.commit(
         destDir,
         dest.bucket,
         destTarget,
         staged,
-        { etag: info.etag, meta: options.meta, checksums, checksumType: checksumTypeFor(checksums, info) },
+        { ...copiedContent(info, options.checksums, recomputed), meta: options.meta, tags: options.tags },
         {},
       );
     } finally {
@@ -270,6 +295,60 @@ export class LocalBackend implements Backend {
     });
   }
 
+  async updateObjectMeta(bucket: string, key: string, update: ObjectMetaUpdate, signal?: AbortSignal): Promise<ObjectInfo> {
+    const bucketDir = await this.buckets.require(bucket);
+    const target = targetForRead(key);
+    if (!target) throw noSuchKey(key);
+    if (update.tags === undefined) {
+      const info = await this.reader.describe(bucketDir, bucket, target, { waitForWriters: true, signal });
+      if (!info) throw noSuchKey(key);
+      return info;
+    }
+    return this.metaUpdates.updateTags(bucketDir, bucket, target, update.tags, signal);
+  }
+
+  // ── multipart ────────────────────────────────────────────────────────
+
+  async createMultipartUpload(bucket: string, key: string, options: CreateMultipartOptions): Promise<MultipartUpload> {
+    await this.buckets.require(bucket);
+    return this.multipart.create(bucket, key, options);
+  }
+
+  async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: IncomingBody, signal?: AbortSignal): Promise<UploadedPart> {
+    await this.buckets.require(bucket);
+    return this.multipart.uploadPart(bucket, key, uploadId, partNumber, body, signal);
+  }
+
+  async completeMultipartUpload(bucket: string, key: string, uploadId: string, completion: MultipartCompletion, signal?: AbortSignal): Promise<ObjectInfo> {
+    const bucketDir = await this.buckets.require(bucket);
+    return this.multipart.complete(bucketDir, bucket, key, uploadId, completion, signal);
+  }
+
+  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    await this.buckets.require(bucket);
+    await this.multipart.abort(bucket, key, uploadId);
+  }
+
+  async listParts(bucket: string, key: string, uploadId: string): Promise<{ upload: MultipartUpload; parts: UploadedPart[] }> {
+    await this.buckets.require(bucket);
+    return this.multipart.listParts(bucket, key, uploadId);
+  }
+
+  async listMultipartUploads(bucket: string): Promise<MultipartUpload[]> {
+    await this.buckets.require(bucket);
+    return this.multipart.list(bucket);
+  }
+
+  private async bucketExists(bucket: string): Promise<boolean> {
+    try {
+      await this.buckets.require(bucket);
+      return true;
+    } catch (err) {
+      if (err instanceof S3Error && err.code === 'NoSuchBucket') return false;
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     this.sidecar.close();
   }
@@ -300,10 +379,6 @@ function noSuchKey(key: string): S3Error {
 
 function fullObjectIfAny(checksums: Checksums): 'FULL_OBJECT' | undefined {
   return Object.keys(checksums).length > 0 ? 'FULL_OBJECT' : undefined;
-}
-
-function checksumTypeFor(checksums: Checksums, source: ObjectInfo): ObjectInfo['checksumType'] {
-  return Object.keys(checksums).length > 0 ? (source.checksumType ?? 'FULL_OBJECT') : undefined;
 }
 
 function withRange(result: GetObjectResult, range: ByteRange | undefined): GetObjectResult {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { emptyMeta, type ObjectInfo, type ObjectSummary } from '../../s3/types.js';
+import { digestFile } from './file-digests.js';
 import type { ObjectRow } from './sidecar.js';
 
 /**
@@ -30,6 +30,9 @@ export function infoFromRow(row: ObjectRow, lastModifiedMs: number = row.lastMod
     checksums: { ...row.checksums },
   };
   if (row.checksumType) info.checksumType = row.checksumType;
+  // Omitted, not empty, when there are none: one representation of "none".
+  if (row.tags && row.tags.length > 0) info.tags = row.tags.map((t) => ({ ...t }));
+  if (row.parts && row.parts.length > 0) info.parts = row.parts.map((p) => ({ ...p, checksums: { ...p.checksums } }));
   return info;
 }
 
@@ -54,14 +57,5 @@ export function summaryFromInfo(info: ObjectInfo): ObjectSummary {
 
 /** Hex MD5 of an open file's whole content; leaves the handle open (and usable) for the caller. */
 export async function md5OfHandle(handle: FileHandle, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('md5');
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  for (let position = 0; ; ) {
-    signal?.throwIfAborted();
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) break;
-    hash.update(buffer.subarray(0, bytesRead));
-    position += bytesRead;
-  }
-  return hash.digest('hex');
+  return (await digestFile(handle, [], signal)).md5Hex;
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { etagMatches } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
-import type { Checksums, ChecksumType, ObjectInfo, ObjectMeta } from '../../s3/types.js';
+import type { Checksums, ChecksumType, ObjectInfo, ObjectMeta, PartSummary, Tag } from '../../s3/types.js';
 import { objectLockKey, type KeyLocks } from './key-locks.js';
 import { infoFromRow, mtimeMs } from './object-info.js';
 import type { ObjectReader } from './object-reader.js';
@@ -17,6 +17,14 @@ export interface NewObjectData {
   meta: ObjectMeta;
   checksums: Checksums;
   checksumType?: ChecksumType;
+  tags?: Tag[];
+  /** For an object completed from a multipart upload. */
+  parts?: PartSummary[];
+  /**
+   * Last-Modified of a folder object (its row carries it). A file's is its
+   * mtime, which the caller sets on the staged file; defaults to now.
+   */
+  folderLastModifiedMs?: number;
 }
 
 export interface WriteConditions {
@@ -51,6 +59,8 @@ export class ObjectWriter {
     staged: StagedFile,
     data: NewObjectData,
     conditions: WriteConditions,
+    /** Sidecar work that must commit atomically with the object's row (a completion dropping its upload). */
+    alsoInTransaction?: () => void,
   ): Promise<ObjectInfo> {
     return this.locks.run(objectLockKey(bucket, target.key), async () => {
       if (conditions.ifMatch !== undefined || conditions.ifNoneMatch !== undefined) {
@@ -62,13 +72,15 @@ export class ObjectWriter {
         key: target.key,
         size: Number(staged.stat.size),
         mtimeNs: staged.stat.mtimeNs,
-        lastModifiedMs: target.isFolderObject ? Date.now() : mtimeMs(staged.stat),
+        lastModifiedMs: target.isFolderObject ? (data.folderLastModifiedMs ?? Date.now()) : mtimeMs(staged.stat),
         etag: data.etag,
         meta: data.meta,
         checksums: data.checksums,
         writtenByCairn: true,
       };
       if (data.checksumType) row.checksumType = data.checksumType;
+      if (data.tags && data.tags.length > 0) row.tags = data.tags;
+      if (data.parts && data.parts.length > 0) row.parts = data.parts;
       for (let attempt = 1; ; attempt++) {
         try {
           if (target.isFolderObject) await this.publishFolderObject(bucketDir, bucket, target, staged);
@@ -81,50 +93,7 @@ export class ObjectWriter {
           });
         }
       }
-      this.sidecar.putObject(row);
-      return infoFromRow(row);
-    });
-  }
-
-  /**
-   * Copy onto itself: the bytes stay, the metadata is replaced and the object
-   * counts as modified now (its mtime is bumped so the new row matches the file).
-   */
-  async replaceMetadata(bucketDir: string, bucket: string, target: KeyPath, data: NewObjectData, sourceEtag: string | undefined): Promise<ObjectInfo> {
-    return this.locks.run(objectLockKey(bucket, target.key), async () => {
-      let row: ObjectRow;
-      if (target.isFolderObject) {
-        const current = await this.reader.describeFolder(bucketDir, bucket, target);
-        if (!current) throw new S3Error('NoSuchKey', { extra: { Key: target.key } });
-        checkSourceEtag(sourceEtag, current.etag);
-        const previous = this.sidecar.getObject(bucket, target.key)!;
-        row = { ...previous, lastModifiedMs: Date.now(), meta: data.meta, checksums: data.checksums, writtenByCairn: true };
-      } else {
-        const opened = await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: false });
-        if (!opened) throw new S3Error('NoSuchKey', { extra: { Key: target.key } });
-        try {
-          checkSourceEtag(sourceEtag, opened.info.etag);
-          const now = new Date();
-          await opened.file.handle.utimes(now, now);
-          const stat = await opened.file.handle.stat({ bigint: true });
-          row = {
-            bucket,
-            key: target.key,
-            size: Number(stat.size),
-            mtimeNs: stat.mtimeNs,
-            lastModifiedMs: mtimeMs(stat),
-            etag: opened.info.etag,
-            meta: data.meta,
-            checksums: data.checksums,
-            writtenByCairn: true,
-          };
-        } finally {
-          await opened.file.handle.close();
-        }
-      }
-      delete row.checksumType;
-      if (data.checksumType) row.checksumType = data.checksumType;
-      this.sidecar.putObject(row);
+      this.sidecar.putObject(row, alsoInTransaction);
       return infoFromRow(row);
     });
   }

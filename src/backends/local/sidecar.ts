@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import type { Checksums, ChecksumType, ObjectMeta, StorageClass } from '../../s3/types.js';
+import type { Checksums, ChecksumType, ObjectMeta, PartSummary, StorageClass, Tag } from '../../s3/types.js';
+import { migrate } from './sidecar-schema.js';
 
 /**
  * The local backend's sidecar: what a file system cannot hold about buckets
@@ -12,51 +13,11 @@ import type { Checksums, ChecksumType, ObjectMeta, StorageClass } from '../../s3
  * An object row is trusted only while the file's (size, mtime_ns) equal the
  * row's: a file changed by another program falls back to default metadata
  * and a freshly computed MD5 ETag (see object-info.ts).
+ *
+ * The schema and its migrations live in sidecar-schema.ts; multipart upload
+ * rows in upload-rows.ts, which shares this database (`database`) so a
+ * completion can commit the object row and drop the upload in one transaction.
  */
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS buckets (
-  name        TEXT PRIMARY KEY,
-  created_ms  INTEGER NOT NULL,
-  region      TEXT NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS bucket_configs (
-  bucket  TEXT NOT NULL,
-  kind    TEXT NOT NULL,
-  doc     TEXT NOT NULL,
-  PRIMARY KEY (bucket, kind)
-) WITHOUT ROWID;
-
--- key is TEXT with the default BINARY collation: memcmp over UTF-8 = S3 key order.
--- For folder objects (key ending in '/') size/mtime_ns describe the body kept
--- under .cairn/dirobj, and the row is authoritative while the directory exists.
-CREATE TABLE IF NOT EXISTS objects (
-  bucket               TEXT NOT NULL,
-  key                  TEXT NOT NULL,
-  size                 INTEGER NOT NULL,
-  mtime_ns             INTEGER NOT NULL,
-  last_modified_ms     INTEGER NOT NULL,
-  etag                 TEXT NOT NULL,
-  content_type         TEXT,
-  content_encoding     TEXT,
-  content_disposition  TEXT,
-  content_language     TEXT,
-  cache_control        TEXT,
-  expires              TEXT,
-  user_metadata        TEXT NOT NULL DEFAULT '{}',
-  storage_class        TEXT NOT NULL DEFAULT 'STANDARD',
-  checksums            TEXT NOT NULL DEFAULT '{}',
-  checksum_type        TEXT,
-  -- 0: the row only caches the MD5 of a file another program wrote (default metadata).
-  written_by_cairn     INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY (bucket, key)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-`;
-
-const SCHEMA_VERSION = 1;
 
 export interface BucketRow {
   name: string;
@@ -75,6 +36,10 @@ export interface ObjectRow {
   meta: ObjectMeta;
   checksums: Checksums;
   checksumType?: ChecksumType;
+  /** In the order set; absent when the object has none. */
+  tags?: Tag[];
+  /** Present for objects completed from a multipart upload. */
+  parts?: PartSummary[];
   writtenByCairn: boolean;
 }
 
@@ -96,6 +61,8 @@ interface ObjectRecord {
   checksums: string;
   checksum_type: string | null;
   written_by_cairn: bigint;
+  tags: string | null;
+  parts: string | null;
 }
 
 export class Sidecar {
@@ -103,7 +70,7 @@ export class Sidecar {
   private readonly stmts: Record<
     | 'getBucket' | 'putBucket' | 'deleteBucket' | 'deleteBucketConfigs' | 'deleteBucketObjects'
     | 'getConfig' | 'putConfig' | 'deleteConfig'
-    | 'getObject' | 'upsertObject' | 'insertIfAbsent' | 'replaceIfUnchanged' | 'deleteObject' | 'folderObjectKeys',
+    | 'getObject' | 'upsertObject' | 'insertIfAbsent' | 'replaceIfUnchanged' | 'updateTags' | 'deleteObject' | 'folderObjectKeys',
     Database.Statement
   >;
 
@@ -112,19 +79,19 @@ export class Sidecar {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    const version = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-    if (!version) this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
-    else if (version.version !== SCHEMA_VERSION) {
-      throw new Error(`local backend sidecar ${file} has schema version ${version.version}, expected ${SCHEMA_VERSION}`);
+    try {
+      migrate(this.db, file);
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
 
     const objectColumns = `bucket, key, size, mtime_ns, last_modified_ms, etag, content_type, content_encoding,
       content_disposition, content_language, cache_control, expires, user_metadata, storage_class, checksums,
-      checksum_type, written_by_cairn`;
+      checksum_type, written_by_cairn, tags, parts`;
     const objectValues = `@bucket, @key, @size, @mtime_ns, @last_modified_ms, @etag, @content_type, @content_encoding,
       @content_disposition, @content_language, @cache_control, @expires, @user_metadata, @storage_class, @checksums,
-      @checksum_type, @written_by_cairn`;
+      @checksum_type, @written_by_cairn, @tags, @parts`;
     const objectUpdates = objectColumns
       .split(',')
       .map((c) => c.trim())
@@ -150,9 +117,16 @@ export class Sidecar {
         `UPDATE objects SET ${objectUpdates.replaceAll('excluded.', '@')}
          WHERE bucket = @bucket AND key = @key AND size = @seen_size AND mtime_ns = @seen_mtime_ns AND etag = @seen_etag`,
       ),
+      // Only while the row still describes the file it was checked against.
+      updateTags: this.db.prepare('UPDATE objects SET tags = ? WHERE bucket = ? AND key = ? AND size = ? AND mtime_ns = ?'),
       deleteObject: this.db.prepare('DELETE FROM objects WHERE bucket = ? AND key = ?'),
       folderObjectKeys: this.db.prepare("SELECT key FROM objects WHERE bucket = ? AND key LIKE '%/'"),
     };
+  }
+
+  /** The connection, for the upload rows that share it (upload-rows.ts). */
+  get database(): Database.Database {
+    return this.db;
   }
 
   getBucket(name: string): BucketRow | undefined {
@@ -190,8 +164,24 @@ export class Sidecar {
     return record && fromRecord(record);
   }
 
-  putObject(row: ObjectRow): void {
-    this.stmts.upsertObject.run(toRecord(row));
+  /** Writes the row; `alsoInTransaction` commits atomically with it (a completion dropping its upload). */
+  putObject(row: ObjectRow, alsoInTransaction?: () => void): void {
+    if (!alsoInTransaction) {
+      this.stmts.upsertObject.run(toRecord(row));
+      return;
+    }
+    this.db.transaction(() => {
+      this.stmts.upsertObject.run(toRecord(row));
+      alsoInTransaction();
+    })();
+  }
+
+  /**
+   * Replaces the tags of the row that still has `size`/`mtimeNs` (the file
+   * the caller checked); false when there is no such row.
+   */
+  updateTags(bucket: string, key: string, tags: Tag[], size: number, mtimeNs: bigint): boolean {
+    return this.stmts.updateTags.run(tagsColumn(tags), bucket, key, size, mtimeNs).changes > 0;
   }
 
   /**
@@ -243,7 +233,18 @@ function toRecord(row: ObjectRow): Record<string, unknown> {
     checksums: JSON.stringify(row.checksums),
     checksum_type: row.checksumType ?? null,
     written_by_cairn: row.writtenByCairn ? 1 : 0,
+    tags: tagsColumn(row.tags),
+    parts: row.parts && row.parts.length > 0 ? JSON.stringify(row.parts) : null,
   };
+}
+
+/** NULL for no tags: "none" has one representation. */
+export function tagsColumn(tags: Tag[] | undefined): string | null {
+  return tags && tags.length > 0 ? JSON.stringify(tags.map(({ key, value }) => ({ key, value }))) : null;
+}
+
+export function tagsFromColumn(column: string | null): Tag[] | undefined {
+  return column === null ? undefined : (JSON.parse(column) as Tag[]);
 }
 
 function fromRecord(r: ObjectRecord): ObjectRow {
@@ -269,5 +270,8 @@ function fromRecord(r: ObjectRecord): ObjectRow {
     writtenByCairn: r.written_by_cairn !== 0n,
   };
   if (r.checksum_type !== null) row.checksumType = r.checksum_type as ChecksumType;
+  const tags = tagsFromColumn(r.tags);
+  if (tags) row.tags = tags;
+  if (r.parts !== null) row.parts = JSON.parse(r.parts) as PartSummary[];
   return row;
 }

@@ -64,6 +64,28 @@ export class TempArea {
     }
   }
 
+  /**
+   * Creates a new temp file and lets `write` fill it through its handle,
+   * then fsyncs it. On any failure the temp file is removed and the error
+   * propagates.
+   */
+  async produce(write: (handle: fs.FileHandle) => Promise<void>): Promise<StagedFile> {
+    const tempPath = this.newPath();
+    const handle = await fs.open(tempPath, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o666);
+    let stat: BigIntStats;
+    try {
+      await write(handle);
+      await handle.sync();
+      stat = await handle.stat({ bigint: true });
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(tempPath, { force: true });
+      throw err;
+    }
+    await handle.close();
+    return { path: tempPath, stat };
+  }
+
   async discard(staged: StagedFile): Promise<void> {
     await fs.rm(staged.path, { force: true });
   }
