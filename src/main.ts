@@ -1,4 +1,5 @@
 import { BackendRegistry, createBackend } from './backends/registry.js';
+import { janitorIntervalFor, startUploadJanitor, type UploadJanitor } from './backends/upload-janitor.js';
 import type { CairnConfig } from './config/schema.js';
 import type { FrontDoorDeps } from './frontend/context.js';
 import { startServer, type RunningServer } from './frontend/server.js';
@@ -34,13 +35,26 @@ export async function startCairn(config: CairnConfig, logger: Logger = createLog
     ready: () => accepting,
   };
   const server = await startServer(deps, config.address.host, config.address.port);
+  const janitor = startJanitor(config, registry, logger);
   return {
     server,
     deps,
     async shutdown() {
       accepting = false;
+      await janitor?.stop();
       await server.stop(config.shutdownTimeoutMs);
       await registry.close();
     },
   };
+}
+
+/** Aborts multipart uploads older than multipartExpiryMs in the background; none when it is 0. */
+function startJanitor(config: CairnConfig, registry: BackendRegistry, logger: Logger): UploadJanitor | undefined {
+  if (config.multipartExpiryMs === 0) return undefined;
+  return startUploadJanitor({
+    backends: () => registry.all(),
+    expiryMs: config.multipartExpiryMs,
+    intervalMs: janitorIntervalFor(config.multipartExpiryMs),
+    log: logger,
+  });
 }

@@ -40,11 +40,13 @@ Environment (aliases in brackets; empty values count as unset):
   CAIRN_REQUEST_IDLE_TIMEOUT  a request body silent this long fails (default 30s)
   CAIRN_METRICS_TOKEN    bearer token for /metrics (16+ characters)
   CAIRN_METRICS_PUBLIC   true to serve /metrics without a token (default false)
+  CAIRN_MULTIPART_EXPIRY abort multipart uploads left incomplete this long:
+                         7d (default), 24h, ...; 0 keeps them forever
 
 Config file keys (camelCase): address, volumes, rootUser, rootPassword, region,
 domains, backends, defaultBackend, bucketRoutes, logLevel, shutdownTimeoutMs,
-maxXmlBodyBytes, requestIdleTimeoutMs, metricsToken, metricsPublic. Unknown keys
-are an error.
+maxXmlBodyBytes, requestIdleTimeoutMs, metricsToken, metricsPublic,
+multipartExpiryMs. Unknown keys are an error.
 
 The default credentials (cairnadmin/cairnadmin) are only accepted on a loopback
 address; set CAIRN_ROOT_USER and CAIRN_ROOT_PASSWORD to listen on others.

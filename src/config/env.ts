@@ -12,7 +12,7 @@
 import { parseAddress } from './address.js';
 import { at, ConfigError, type Origin } from './errors.js';
 import {
-  checkDomain, checkLogLevel, checkMetricsToken, checkRegion, checkRequestIdleTimeoutMs, checkRootPassword, checkRootUser,
+  checkDomain, checkLogLevel, checkMetricsToken, checkMultipartExpiryMs, checkRegion, checkRequestIdleTimeoutMs, checkRootPassword, checkRootUser,
   checkShutdownTimeoutMs,
 } from './schema.js';
 import type { Layer, Settings } from './values.js';
@@ -30,6 +30,7 @@ export const ENV_NAMES = {
   requestIdleTimeoutMs: ['CAIRN_REQUEST_IDLE_TIMEOUT'],
   metricsToken: ['CAIRN_METRICS_TOKEN'],
   metricsPublic: ['CAIRN_METRICS_PUBLIC'],
+  multipartExpiryMs: ['CAIRN_MULTIPART_EXPIRY'],
 } as const satisfies { [K in keyof Settings]?: readonly string[] };
 
 export const CONFIG_FILE_ENV = 'CAIRN_CONFIG';
@@ -58,6 +59,7 @@ const PARSERS: { [K in EnvSetting]: (text: string, cwd: string) => Settings[K] }
   requestIdleTimeoutMs: (text) => checkRequestIdleTimeoutMs(parseDuration(text)),
   metricsToken: (text) => checkMetricsToken(text),
   metricsPublic: (text) => parseBoolean(text),
+  multipartExpiryMs: (text) => checkMultipartExpiryMs(parseDuration(text)),
 };
 
 export function envLayer(env: NodeJS.ProcessEnv, cwd: string): Layer {
@@ -73,21 +75,21 @@ function setParsed<K extends EnvSetting>(layer: Layer, key: K, origin: Origin, p
   (layer as Record<K, { value: Settings[K]; origin: Origin }>)[key] = { value: at(origin, parse), origin };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * A duration: `10s`, `500ms`, `1m30s` (MinIO's MINIO_SHUTDOWN_TIMEOUT uses
- * these), or a bare whole number of milliseconds, matching the file's
+ * these), `7d`, or a bare whole number of milliseconds, matching the file's
  * shutdownTimeoutMs.
  */
 export function parseDuration(text: string): number {
   const value = text.trim();
   if (/^\d+$/.test(value)) return Number(value);
-  if (!/^(\d+(ms|s|m|h))+$/.test(value)) {
-    throw new ConfigError(`"${text}" is not a duration: use milliseconds (10000) or units like 10s, 500ms, 1m30s`);
+  if (!/^(\d+(ms|s|m|h|d))+$/.test(value)) {
+    throw new ConfigError(`"${text}" is not a duration: use milliseconds (10000) or units like 10s, 500ms, 1m30s, 7d`);
   }
   let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * UNIT_MS[unit];
+  for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * UNIT_MS[unit];
   return total;
 }
 

@@ -8,12 +8,13 @@ import { parseAddress } from './address.js';
 import { parseBackends } from './backends.js';
 import { at, ConfigError, invalidSetting, type Origin } from './errors.js';
 import {
-  checkBackendName, checkBucketName, checkDomain, checkLogLevel, checkMaxXmlBodyBytes, checkMetricsToken, checkRegion,
+  checkBackendName, checkBucketName, checkDomain, checkLogLevel, checkMaxXmlBodyBytes, checkMetricsToken, checkMultipartExpiryMs, checkRegion,
   checkRequestIdleTimeoutMs, checkRootPassword, checkRootUser, checkShutdownTimeoutMs,
 } from './schema.js';
 import {
   expectBoolean, expectInteger, expectMapping, expectString, expectStringList, rejectUnknownKeys, type Layer, type Settings,
 } from './values.js';
+import { parseDuration } from './env.js';
 import { expandVolumes, splitVolumeList } from './volumes.js';
 
 const splitDomains = (text: string): string[] => text.split(/[\s,]+/).filter((d) => d !== '');
@@ -35,6 +36,8 @@ const FILE_KEYS: { [K in keyof Settings]: (value: unknown, origin: Origin, cwd: 
   requestIdleTimeoutMs: (v, o) => at(o, () => checkRequestIdleTimeoutMs(expectInteger(v, o))),
   metricsToken: (v, o) => at(o, () => checkMetricsToken(expectString(v, o))),
   metricsPublic: (v, o) => expectBoolean(v, o),
+  // Milliseconds like the other *Ms keys, or a duration string such as "7d".
+  multipartExpiryMs: (v, o) => at(o, () => checkMultipartExpiryMs(typeof v === 'string' ? parseDuration(v) : expectInteger(v, o))),
 };
 
 export const FILE_KEY_NAMES = Object.keys(FILE_KEYS) as (keyof Settings)[];

@@ -60,6 +60,7 @@ export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedCo
   const requestIdleTimeoutMs = pick('requestIdleTimeoutMs', DEFAULTS.requestIdleTimeoutMs);
   const metricsToken = given('metricsToken');
   const metricsPublic = pick('metricsPublic', DEFAULTS.metricsPublic);
+  const multipartExpiryMs = pick('multipartExpiryMs', DEFAULTS.multipartExpiryMs);
   const { rootUser, rootPassword, credentialsAreDefault } = credentials(given('rootUser'), given('rootPassword'));
   const { backends, defaultBackend } = backendsOf(given('backends'), given('defaultBackend'), volumes);
   const bucketRoutes = pick('bucketRoutes', {});
@@ -97,6 +98,7 @@ export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedCo
     requestIdleTimeoutMs: requestIdleTimeoutMs.value,
     metricsToken: metricsToken?.value,
     metricsPublic: metricsPublic.value,
+    multipartExpiryMs: multipartExpiryMs.value,
   };
   const origins: ConfigOrigins = {
     address: address.origin, region: region.origin, domains: domains.origin, rootUser: rootUser.origin,
@@ -105,6 +107,7 @@ export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedCo
     shutdownTimeoutMs: shutdownTimeoutMs.origin, maxXmlBodyBytes: maxXmlBodyBytes.origin,
     requestIdleTimeoutMs: requestIdleTimeoutMs.origin, metricsToken: metricsToken?.origin ?? def('metricsToken'),
     metricsPublic: metricsPublic.origin,
+    multipartExpiryMs: multipartExpiryMs.origin,
   };
   return { config, origins };
 }

@@ -54,6 +54,8 @@ export interface CairnConfig {
   metricsToken?: string;
   /** Serve /metrics without any token. */
   metricsPublic: boolean;
+  /** Multipart uploads left incomplete longer than this are aborted in the background; 0 keeps them forever. */
+  multipartExpiryMs: number;
 }
 
 export const DEFAULT_ROOT_USER = 'cairnadmin';
@@ -78,6 +80,8 @@ export const DEFAULTS = {
   /** Long enough for a slow client on a congested link, short enough to free a socket a stalled client holds. */
   requestIdleTimeoutMs: 30_000,
   metricsPublic: false,
+  /** 7 days, what S3 users commonly set with an AbortIncompleteMultipartUpload lifecycle rule. */
+  multipartExpiryMs: 7 * 24 * 60 * 60 * 1000,
 } as const;
 
 // Bounds that catch typos (a missing unit, an extra zero) rather than policy.
@@ -154,6 +158,17 @@ export function checkMetricsToken(value: string): string {
 export function checkMaxXmlBodyBytes(value: number): number {
   if (!Number.isInteger(value) || value < MIN_XML_BODY_BYTES || value > MAX_XML_BODY_BYTES) {
     throw new ConfigError(`${value} bytes must be a whole number from ${MIN_XML_BODY_BYTES} (64 KiB) to ${MAX_XML_BODY_BYTES} (256 MiB)`);
+  }
+  return value;
+}
+
+const MIN_MULTIPART_EXPIRY_MS = 60_000;
+const MAX_MULTIPART_EXPIRY_MS = 3650 * 24 * 60 * 60 * 1000;
+
+export function checkMultipartExpiryMs(value: number): number {
+  if (value === 0) return value;
+  if (!Number.isInteger(value) || value < MIN_MULTIPART_EXPIRY_MS || value > MAX_MULTIPART_EXPIRY_MS) {
+    throw new ConfigError(`multipart expiry ${value} ms must be 0 (never) or a whole number of milliseconds from ${MIN_MULTIPART_EXPIRY_MS} (1m) to ${MAX_MULTIPART_EXPIRY_MS} (3650d)`);
   }
   return value;
 }

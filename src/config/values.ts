@@ -25,6 +25,7 @@ export interface Settings {
   requestIdleTimeoutMs: number;
   metricsToken: string;
   metricsPublic: boolean;
+  multipartExpiryMs: number;
 }
 
 export interface Sourced<T> {

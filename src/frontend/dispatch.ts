@@ -6,8 +6,16 @@ import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, hea
 import { copyObject } from './handlers/copy-object.js';
 import { deleteObjects } from './handlers/delete-objects.js';
 import { listObjectsV1, listObjectsV2, listObjectVersions } from './handlers/list.js';
+import { completeMultipartUpload } from './handlers/multipart-complete.js';
+import { uploadPartCopy } from './handlers/multipart-copy-part.js';
+import { createMultipartUpload } from './handlers/multipart-create.js';
+import { listMultipartUploads } from './handlers/multipart-list-uploads.js';
+import { abortMultipartUpload, listParts } from './handlers/multipart-parts.js';
+import { uploadPart } from './handlers/multipart-upload-part.js';
+import { getObjectAttributes } from './handlers/object-attributes.js';
 import { getObject, headObject } from './handlers/objects-read.js';
 import { deleteObject, putObject } from './handlers/objects-write.js';
+import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from './handlers/tagging.js';
 import type { S3Reply } from './reply.js';
 
 /**
@@ -56,11 +64,38 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
       return getObjectAcl(req, deps);
     case 'PutObjectAcl':
       return putObjectAcl(req, deps);
+    case 'GetObjectTagging':
+      return getObjectTagging(req, deps);
+    case 'PutObjectTagging':
+      return putObjectTagging(req, deps);
+    case 'DeleteObjectTagging':
+      return deleteObjectTagging(req, deps);
+    case 'GetBucketTagging':
+      return getBucketTagging(req, deps);
+    case 'PutBucketTagging':
+      return putBucketTagging(req, deps);
+    case 'DeleteBucketTagging':
+      return deleteBucketTagging(req, deps);
+    case 'CreateMultipartUpload':
+      return createMultipartUpload(req, deps);
+    case 'UploadPart':
+      return uploadPart(req, deps);
+    case 'UploadPartCopy':
+      return uploadPartCopy(req, deps);
+    case 'CompleteMultipartUpload':
+      return completeMultipartUpload(req, deps);
+    case 'AbortMultipartUpload':
+      return abortMultipartUpload(req, deps);
+    case 'ListParts':
+      return listParts(req, deps);
+    case 'ListMultipartUploads':
+      return listMultipartUploads(req, deps);
+    case 'GetObjectAttributes':
+      return getObjectAttributes(req, deps);
     case 'GetBucketPolicy':
     case 'GetBucketPolicyStatus':
     case 'GetBucketCors':
     case 'GetBucketLifecycleConfiguration':
-    case 'GetBucketTagging':
     case 'GetBucketWebsite':
     case 'GetBucketEncryption':
     case 'GetBucketReplication':
@@ -72,15 +107,12 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
     case 'GetBucketAccelerateConfiguration':
     case 'GetBucketRequestPayment':
       return getUnconfiguredBucketConfig(req, deps);
-    case 'ListMultipartUploads':
     case 'PutBucketCors':
     case 'DeleteBucketCors':
     case 'PutBucketLifecycleConfiguration':
     case 'DeleteBucketLifecycleConfiguration':
     case 'PutBucketPolicy':
     case 'DeleteBucketPolicy':
-    case 'PutBucketTagging':
-    case 'DeleteBucketTagging':
     case 'PutBucketVersioning':
     case 'PutBucketWebsite':
     case 'DeleteBucketWebsite':
@@ -110,23 +142,13 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
     case 'PutBucketMetricsConfiguration':
     case 'DeleteBucketMetricsConfiguration':
     case 'PostObject':
-    case 'GetObjectTagging':
     case 'GetObjectRetention':
     case 'GetObjectLegalHold':
-    case 'GetObjectAttributes':
     case 'GetObjectTorrent':
-    case 'ListParts':
-    case 'PutObjectTagging':
     case 'PutObjectRetention':
     case 'PutObjectLegalHold':
-    case 'UploadPartCopy':
-    case 'UploadPart':
-    case 'CreateMultipartUpload':
-    case 'CompleteMultipartUpload':
     case 'RestoreObject':
     case 'SelectObjectContent':
-    case 'DeleteObjectTagging':
-    case 'AbortMultipartUpload':
       throw new S3Error('NotImplemented', { message: `${name} is not implemented by this server.` });
     default:
       return assertNever(name);

@@ -1,5 +1,6 @@
 import { S3Error } from '../s3/errors.js';
 import { checksumHeaderName } from '../s3/checksums.js';
+import { taggingCountHeader } from '../s3/tags.js';
 import { STORAGE_CLASSES, type ObjectInfo, type ObjectMeta, type StorageClass } from '../s3/types.js';
 
 /** AWS: user metadata is at most 2 KB, counted as the UTF-8 bytes of every name and value. */
@@ -79,6 +80,8 @@ export function objectHeaders(info: ObjectInfo, options: { checksumMode: boolean
   if (m.storageClass !== 'STANDARD') h['x-amz-storage-class'] = m.storageClass;
   for (const [name, value] of Object.entries(m.userMetadata)) h[USER_META_PREFIX + name] = value;
   if (info.versionId !== undefined && info.versionId !== 'null') h['x-amz-version-id'] = info.versionId;
+  const tagCount = taggingCountHeader(info.tags);
+  if (tagCount !== undefined) h['x-amz-tagging-count'] = tagCount;
   if (options.checksumMode && options.wholeObject) {
     for (const [algorithm, value] of Object.entries(info.checksums)) {
       if (value) h[checksumHeaderName(algorithm as keyof typeof info.checksums)] = value;

@@ -6,6 +6,7 @@ import { assertValidBucketName } from '../s3/names.js';
 import type { FrontDoorDeps, S3Request } from './context.js';
 import { dispatch } from './dispatch.js';
 import { errorReply } from './error-reply.js';
+import { bodyHeadersFor } from './handlers/multipart-complete.js';
 import { sendReply, type S3Reply } from './reply.js';
 import { buildIncomingBody, declaredLength, readSmallBody, type ReceivedBody } from './request-body.js';
 import { bucketFromHost, route, type Operation } from './router.js';
@@ -94,7 +95,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
       signal: abort.signal,
       body: () => {
         bodyStarted = true;
-        body ??= buildIncomingBody(incoming, auth, headers, deps.settings.requestIdleTimeoutMs);
+        body ??= buildIncomingBody(incoming, auth, bodyHeadersFor(op.name, headers), deps.settings.requestIdleTimeoutMs);
         return body;
       },
       readSmallBody: (maxBytes) => readSmallBody(request.body(), maxBytes),

@@ -16,7 +16,6 @@ const UNCONFIGURED: Partial<Record<string, S3ErrorCode | (() => string)>> = {
   GetBucketPolicyStatus: 'NoSuchBucketPolicy',
   GetBucketCors: 'NoSuchCORSConfiguration',
   GetBucketLifecycleConfiguration: 'NoSuchLifecycleConfiguration',
-  GetBucketTagging: 'NoSuchTagSet',
   GetBucketWebsite: 'NoSuchWebsiteConfiguration',
   GetBucketEncryption: 'ServerSideEncryptionConfigurationNotFoundError',
   GetBucketReplication: 'ReplicationConfigurationNotFoundError',

@@ -1,15 +1,16 @@
-import type { Backend, IncomingBody } from '../../backends/backend.js';
+import type { Backend } from '../../backends/backend.js';
 import { checkCopySourcePreconditions } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
 import { assertValidObjectKey } from '../../s3/names.js';
-import type { ObjectInfo, ObjectMeta } from '../../s3/types.js';
-import { DigestingStream } from '../body-digests.js';
+import type { ObjectInfo, ObjectMeta, Tag } from '../../s3/types.js';
 import type { FrontDoorDeps, S3Request } from '../context.js';
 import { metaFromHeaders, parseStorageClass } from '../object-headers.js';
 import { xmlReply, type S3Reply } from '../reply.js';
+import { incomingBodyFrom } from '../stream-body.js';
 import { buildXml } from '../xml/build.js';
 import { objectOf } from './object-target.js';
 import { readPreconditions } from './objects-read.js';
+import { copyTagging } from './tagging.js';
 
 export interface CopySource {
   bucket: string;
@@ -44,13 +45,9 @@ function metadataDirective(req: S3Request): 'COPY' | 'REPLACE' {
 }
 
 /** Copies between two backends by streaming the source into a put on the destination. */
-async function copyAcross(source: Backend, dest: Backend, from: CopySource, to: { bucket: string; key: string }, meta: ObjectMeta, signal: AbortSignal): Promise<ObjectInfo> {
+async function copyAcross(source: Backend, dest: Backend, from: CopySource, to: { bucket: string; key: string }, meta: ObjectMeta, tags: Tag[] | undefined, signal: AbortSignal): Promise<ObjectInfo> {
   const { body } = await source.getObject(from.bucket, from.key, { versionId: from.versionId }, signal);
-  const digesting = new DigestingStream({ checksums: [], expectedChecksum: () => undefined });
-  const stream = body.pipe(digesting);
-  body.on('error', (err) => digesting.destroy(err));
-  const incoming: IncomingBody = { stream, digests: () => digesting.digests() };
-  return dest.putObject(to.bucket, to.key, incoming, { meta }, signal);
+  return dest.putObject(to.bucket, to.key, incomingBodyFrom(body), { meta, tags }, signal);
 }
 
 export async function copyObject(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> {
@@ -59,6 +56,7 @@ export async function copyObject(req: S3Request, deps: FrontDoorDeps): Promise<S
   const from = parseCopySource(req.headers['x-amz-copy-source']!);
   assertValidObjectKey(from.key);
   const directive = metadataDirective(req);
+  const tagging = copyTagging(req);
   const sourceBackend = deps.registry.resolve(from.bucket);
   const destBackend = deps.registry.resolve(dest.bucket);
   const sourceInfo = await sourceBackend.headObject(from.bucket, from.key, { versionId: from.versionId }, req.signal);
@@ -67,6 +65,7 @@ export async function copyObject(req: S3Request, deps: FrontDoorDeps): Promise<S
   const storageClassHeader = req.headers['x-amz-storage-class'];
   const meta: ObjectMeta =
     directive === 'REPLACE' ? metaFromHeaders(req.headers) : { ...sourceInfo.meta, storageClass: storageClassHeader ? parseStorageClass(storageClassHeader) : sourceInfo.meta.storageClass };
+  const tags = tagging === 'COPY' ? sourceInfo.tags : tagging;
   const sameObject = from.bucket === dest.bucket && from.key === dest.key && from.versionId === undefined;
   if (sameObject && directive === 'COPY' && storageClassHeader === undefined) {
     throw new S3Error('InvalidRequest', {
@@ -75,8 +74,8 @@ export async function copyObject(req: S3Request, deps: FrontDoorDeps): Promise<S
   }
   const info =
     sourceBackend === destBackend
-      ? await destBackend.copyObject(from, dest, { meta, checksums: sourceInfo.checksums, sourceEtag: sourceInfo.etag }, req.signal)
-      : await copyAcross(sourceBackend, destBackend, from, dest, meta, req.signal);
+      ? await destBackend.copyObject(from, dest, { meta, tags, checksums: sourceInfo.checksums, sourceEtag: sourceInfo.etag }, req.signal)
+      : await copyAcross(sourceBackend, destBackend, from, dest, meta, tags, req.signal);
   const checksumElements = Object.fromEntries(Object.entries(info.checksums).map(([a, v]) => [`Checksum${a}`, v]));
   return xmlReply(buildXml('CopyObjectResult', { ETag: `"${info.etag}"`, LastModified: info.lastModified, ...checksumElements }), 200, {
     'x-amz-copy-source-version-id': sourceInfo.versionId !== undefined && sourceInfo.versionId !== 'null' ? sourceInfo.versionId : undefined,

@@ -9,8 +9,8 @@ import { childElements, childText, parseXml } from '../xml/parse.js';
 /** AWS's limit on keys per DeleteObjects request. */
 export const MAX_DELETE_KEYS = 1000;
 
-/** AWS requires an integrity header on DeleteObjects: Content-MD5 or any x-amz-checksum. */
-function assertIntegrityHeader(req: S3Request): void {
+/** AWS requires an integrity header on DeleteObjects (and PutBucketTagging): Content-MD5 or any x-amz-checksum. */
+export function assertIntegrityHeader(req: S3Request): void {
   const h = req.headers;
   const hasChecksum = Object.keys(h).some((name) => name.startsWith('x-amz-checksum-')) || h['x-amz-sdk-checksum-algorithm'] !== undefined;
   if (h['content-md5'] === undefined && !hasChecksum) {

@@ -2,6 +2,7 @@ import type { ListObjectsResult } from '../../backends/backend.js';
 import { S3Error } from '../../s3/errors.js';
 import type { ObjectSummary } from '../../s3/types.js';
 import type { FrontDoorDeps, S3Request } from '../context.js';
+import { listingEncoder, parseCount, wantsUrlEncoding } from '../list-encoding.js';
 import { xmlReply, type S3Reply } from '../reply.js';
 import { buildXml, type XmlNode } from '../xml/build.js';
 import { ownerOf } from './owner.js';
@@ -17,34 +18,20 @@ interface ListParams {
   encodeUrl: boolean;
 }
 
-function parseMaxKeys(value: string | null): number {
-  if (value === null || value === '') return 1000;
-  if (!/^\d+$/.test(value)) throw new S3Error('InvalidArgument', { message: 'Provided max-keys not an integer or within integer range', extra: { ArgumentName: 'max-keys', ArgumentValue: value } });
-  return Math.min(Number(value), 1000);
-}
-
 function commonParams(req: S3Request): ListParams {
-  const encoding = req.query.get('encoding-type');
-  if (encoding !== null && encoding.toLowerCase() !== 'url') {
-    throw new S3Error('InvalidArgument', { message: 'Invalid Encoding Method specified in Request', extra: { ArgumentName: 'encoding-type', ArgumentValue: encoding } });
-  }
+  const encodeUrl = wantsUrlEncoding(req.query);
   const delimiter = req.query.get('delimiter');
   return {
     bucket: (req.op as BucketOp).bucket,
     prefix: req.query.get('prefix') ?? '',
     delimiter: delimiter === null || delimiter === '' ? undefined : delimiter,
-    maxKeys: parseMaxKeys(req.query.get('max-keys')),
-    encodeUrl: encoding !== null,
+    maxKeys: parseCount(req.query.get('max-keys'), 'max-keys', { fallback: 1000, cap: 1000 }),
+    encodeUrl,
   };
 }
 
-/** S3's url encoding-type: percent-encode all but unreserved characters and '/'. */
-function urlEncodeKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 function encoder(params: ListParams): (value: string | undefined) => string | undefined {
-  return (value) => (value === undefined || !params.encodeUrl ? value : urlEncodeKey(value));
+  return listingEncoder(params.encodeUrl);
 }
 
 async function list(req: S3Request, deps: FrontDoorDeps, params: ListParams, after: string | undefined): Promise<ListObjectsResult> {

@@ -6,6 +6,7 @@ import type { FrontDoorDeps, S3Request } from '../context.js';
 import { metaFromHeaders } from '../object-headers.js';
 import { emptyReply, type S3Reply } from '../reply.js';
 import { objectOf, versionIdOf } from './object-target.js';
+import { requestTagging } from './tagging.js';
 
 /** AWS's single-PUT limit; larger objects need multipart upload. */
 export const MAX_PUT_OBJECT_BYTES = 5 * 1024 ** 3;
@@ -19,8 +20,8 @@ export function writeResultHeaders(info: Pick<ObjectInfo, 'etag' | 'versionId'>,
   return headers;
 }
 
-/** If-None-Match on a write: S3 supports only `*` (create only if absent). */
-function writeConditions(req: S3Request): { ifMatch?: string; ifNoneMatch?: string } {
+/** If-None-Match on a write: S3 supports only `*` (create only if absent). Also CompleteMultipartUpload's. */
+export function writeConditions(req: S3Request): { ifMatch?: string; ifNoneMatch?: string } {
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
     throw new S3Error('NotImplemented', { message: 'If-None-Match on a write supports only "*"', extra: { Header: 'If-None-Match' } });
@@ -32,13 +33,14 @@ export async function putObject(req: S3Request, deps: FrontDoorDeps): Promise<S3
   const { bucket, key } = objectOf(req);
   assertValidObjectKey(key);
   const meta = metaFromHeaders(req.headers);
+  const tags = requestTagging(req);
   const body = req.body();
   if (body.declaredSize === undefined) throw new S3Error('MissingContentLength');
   if (body.declaredSize > MAX_PUT_OBJECT_BYTES) {
     body.stream.destroy();
     throw new S3Error('EntityTooLarge', { extra: { ProposedSize: String(body.declaredSize), MaxSizeAllowed: String(MAX_PUT_OBJECT_BYTES) } });
   }
-  const info = await deps.registry.resolve(bucket).putObject(bucket, key, body, { meta, ...writeConditions(req) }, req.signal);
+  const info = await deps.registry.resolve(bucket).putObject(bucket, key, body, { meta, tags, ...writeConditions(req) }, req.signal);
   return emptyReply(200, writeResultHeaders(info, info.checksums));
 }
 

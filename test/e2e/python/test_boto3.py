@@ -11,32 +11,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.client import Config
 from botocore.exceptions import ClientError, MissingDependencyException
 
-ENDPOINT = os.environ["CAIRN_ENDPOINT"]
-
-
-def client(**config):
-    return boto3.client(
-        "s3",
-        endpoint_url=ENDPOINT,
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 1}, **config),
-    )
-
-
-@pytest.fixture(scope="module")
-def s3():
-    return client()
-
-
-@pytest.fixture()
-def bucket(s3):
-    name = f"py-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for obj in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=obj["Key"])
-    s3.delete_bucket(Bucket=name)
+from conftest import ENDPOINT, make_client
 
 
 def sha(data):
@@ -65,7 +40,7 @@ def test_put_with_each_checksum_algorithm(s3, bucket):
 
 
 def test_when_required_checksums(bucket):
-    s3 = client(request_checksum_calculation="when_required", response_checksum_validation="when_required")
+    s3 = make_client(request_checksum_calculation="when_required", response_checksum_validation="when_required")
     data = os.urandom(300_000)
     s3.put_object(Bucket=bucket, Key="plain", Body=data)
     assert sha(s3.get_object(Bucket=bucket, Key="plain")["Body"].read()) == sha(data)
@@ -120,7 +95,7 @@ def test_presigned_urls_v4_and_v2(s3, bucket):
     s3.put_object(Bucket=bucket, Key="shared file.txt", Body=b"presigned")
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "shared file.txt"}, ExpiresIn=300)
     assert urllib.request.urlopen(url).read() == b"presigned"
-    v2 = client(signature_version="s3")
+    v2 = make_client(signature_version="s3")
     url2 = v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "shared file.txt"}, ExpiresIn=300)
     assert "Signature=" in url2 and "AWSAccessKeyId=" in url2
     assert urllib.request.urlopen(url2).read() == b"presigned"
@@ -132,7 +107,7 @@ def test_presigned_urls_v4_and_v2(s3, bucket):
 
 
 def test_sigv2_header_signing(bucket):
-    v2 = client(signature_version="s3")
+    v2 = make_client(signature_version="s3")
     v2.put_object(Bucket=bucket, Key="v2 key+plus", Body=b"signed with v2")
     assert v2.get_object(Bucket=bucket, Key="v2 key+plus")["Body"].read() == b"signed with v2"
     assert [o["Key"] for o in v2.list_objects(Bucket=bucket)["Contents"]] == ["v2 key+plus"]

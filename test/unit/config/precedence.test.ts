@@ -26,6 +26,7 @@ describe('defaults', () => {
       requestIdleTimeoutMs: 30_000,
       metricsToken: undefined,
       metricsPublic: false,
+      multipartExpiryMs: 7 * 24 * 60 * 60 * 1000,
     });
     expect(Object.values(origins).every((o) => o.source === 'default')).toBe(true);
   });
@@ -38,6 +39,7 @@ const cases: Array<{ key: keyof CairnConfig; file: string; fromFile: unknown; en
   { key: 'rootUser', file: 'rootUser: fileuser\nrootPassword: file-password', fromFile: 'fileuser', env: CREDS, fromEnv: 'admin' },
   { key: 'rootPassword', file: 'rootUser: fileuser\nrootPassword: file-password', fromFile: 'file-password', env: CREDS, fromEnv: 'secret-password' },
   { key: 'logLevel', file: 'logLevel: debug', fromFile: 'debug', env: { CAIRN_LOG_LEVEL: 'WARN' }, fromEnv: 'warn' },
+  { key: 'multipartExpiryMs', file: 'multipartExpiryMs: "24h"', fromFile: 86_400_000, env: { CAIRN_MULTIPART_EXPIRY: '7d' }, fromEnv: 604_800_000 },
   { key: 'shutdownTimeoutMs', file: 'shutdownTimeoutMs: 2500', fromFile: 2500, env: { CAIRN_SHUTDOWN_TIMEOUT: '1m30s' }, fromEnv: 90_000 },
   { key: 'address', file: 'address: "127.0.0.2:7000"', fromFile: { host: '127.0.0.2', port: 7000 }, env: { CAIRN_ADDRESS: '[::1]:9100' }, fromEnv: { host: '::1', port: 9100 } },
   { key: 'requestIdleTimeoutMs', file: 'requestIdleTimeoutMs: 5000', fromFile: 5000, env: { CAIRN_REQUEST_IDLE_TIMEOUT: '2m' }, fromEnv: 120_000 },

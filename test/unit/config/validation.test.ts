@@ -24,6 +24,8 @@ describe('invalid environment settings name the variable in one line', () => {
     [{ CAIRN_METRICS_TOKEN: 'short' }, 'invalid setting CAIRN_METRICS_TOKEN (env): metrics token must be at least 16 characters (got 5)'],
     [{ CAIRN_METRICS_TOKEN: 'has a space in it ok' }, 'invalid setting CAIRN_METRICS_TOKEN (env): metrics token must be printable ASCII without spaces'],
     [{ CAIRN_METRICS_PUBLIC: 'sure' }, 'invalid setting CAIRN_METRICS_PUBLIC (env): "sure" is not a boolean'],
+    [{ CAIRN_MULTIPART_EXPIRY: '1 week' }, 'invalid setting CAIRN_MULTIPART_EXPIRY (env): "1 week" is not a duration'],
+    [{ CAIRN_MULTIPART_EXPIRY: '30s' }, 'invalid setting CAIRN_MULTIPART_EXPIRY (env): multipart expiry 30000 ms must be 0 (never) or'],
     [{ CAIRN_CONFIG: '/nonexistent/cairn.yaml' }, 'invalid setting CAIRN_CONFIG (env): cannot read config file /nonexistent/cairn.yaml: no such file'],
   ])('%o', (env, message) => {
     expect(configError({ env, cwd: dir }).message).toContain(message);
