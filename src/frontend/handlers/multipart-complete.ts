@@ -76,7 +76,9 @@ export async function completeMultipartUpload(req: S3Request, deps: FrontDoorDep
     key,
     uploadId,
     { parts: plan.parts, etag: plan.etag, checksums: plan.checksums, checksumType: plan.checksumType, ...conditions },
-    req.signal,
+    // No abort signal: once the request is read, completion runs to the end even if the
+    // client goes away, as on AWS, so a retried Complete finds the object committed.
+    undefined,
   );
   const checksumType = Object.keys(info.checksums).length > 0 ? (info.checksumType ?? plan.checksumType) : undefined;
   return xmlReply(

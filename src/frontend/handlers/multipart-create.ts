@@ -1,11 +1,11 @@
 import { resolveUploadChecksumMode } from '../../s3/multipart.js';
 import { assertValidObjectKey } from '../../s3/names.js';
-import { parseTaggingHeader } from '../../s3/tags.js';
 import type { FrontDoorDeps, S3Request } from '../context.js';
 import { metaFromHeaders } from '../object-headers.js';
 import { xmlReply, type S3Reply } from '../reply.js';
 import { buildXml } from '../xml/build.js';
 import { objectOf } from './object-target.js';
+import { requestTagging } from './tagging.js';
 
 /**
  * CreateMultipartUpload (POST /b/k?uploads): the object's metadata, storage
@@ -17,7 +17,7 @@ export async function createMultipartUpload(req: S3Request, deps: FrontDoorDeps)
   const { bucket, key } = objectOf(req);
   assertValidObjectKey(key);
   const meta = metaFromHeaders(req.headers);
-  const tags = parseTaggingHeader(req.headers['x-amz-tagging']);
+  const tags = requestTagging(req);
   const mode = resolveUploadChecksumMode(req.headers['x-amz-checksum-algorithm'], req.headers['x-amz-checksum-type']);
   const upload = await deps.registry
     .resolve(bucket)
