@@ -53,24 +53,24 @@ function hasRequestBody(headers: Record<string, string>): boolean {
  * answer. Every failure, wherever it happens, becomes one S3 error reply.
  */
 export async function serveS3(incoming: IncomingMessage, outgoing: ServerResponse, deps: FrontDoorDeps, record: RequestRecord): Promise<void> {
+  const method = incoming.method ?? 'GET';
   const headers = flattenHeaders(incoming);
   const { rawPath, rawQuery } = splitUrl(incoming.url ?? '/');
   const abort = new AbortController();
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) abort.abort();
   });
-  let bodyStarted = false;
   let body: ReceivedBody | undefined;
   let reply: S3Reply;
   try {
     const query = new URLSearchParams(rawQuery);
-    const op: Operation = route({ method: incoming.method ?? 'GET', rawPath, query, headers }, { domains: deps.settings.domains });
+    const op: Operation = route({ method, rawPath, query, headers }, { domains: deps.settings.domains });
     record.operation = op.name;
     if (op.target !== 'service') record.bucket = op.bucket;
     if (op.target === 'object') record.key = op.key;
     const auth = await authenticate(
       {
-        method: incoming.method ?? 'GET',
+        method,
         rawPath,
         rawQuery,
         headers,
@@ -87,14 +87,13 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
     const request: S3Request = {
       id: record.id,
       op,
-      method: incoming.method ?? 'GET',
+      method,
       rawPath,
       query,
       headers,
       principal: auth.principal,
       signal: abort.signal,
       body: () => {
-        bodyStarted = true;
         body ??= buildIncomingBody(incoming, auth, bodyHeadersFor(op.name, headers), deps.settings.requestIdleTimeoutMs);
         return body;
       },
@@ -111,12 +110,12 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
   reply.headers['server'] = 'cairn';
   // Node drains an unread body after the reply to keep the connection; a large
   // or half-read one is not worth reading: close the connection instead.
-  if (hasRequestBody(headers) && !incoming.complete && (bodyStarted || (declaredLength(headers) ?? Infinity) > MAX_DRAINED_BODY_BYTES)) {
+  if (hasRequestBody(headers) && !incoming.complete && (body !== undefined || (declaredLength(headers) ?? Infinity) > MAX_DRAINED_BODY_BYTES)) {
     reply.headers['connection'] = 'close';
   }
   record.status = reply.status;
   record.bytesIn = body?.bytesReceived() ?? 0;
-  await sendReply(outgoing, reply, incoming.method ?? 'GET', (n) => (record.bytesOut += n));
+  await sendReply(outgoing, reply, method, (n) => (record.bytesOut += n));
 }
 
 function decodeURIComponentSafe(path: string): string {
