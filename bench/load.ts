@@ -4,8 +4,10 @@
  * Bodies come from one preallocated buffer, so the client allocates nothing
  * per request beyond what node:http itself does.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export type Method = 'PUT' | 'GET';
 
@@ -31,9 +33,45 @@ interface Done {
 }
 
 /**
+ * Settles a request from its response: any non-2xx status rejects with the
+ * status and the start of the error body, so a benchmark of errors cannot
+ * pass silently; a GET must declare and deliver exactly `expectedSize` bytes,
+ * which are counted and dropped.
+ */
+function settle(res: IncomingMessage, target: Target, method: Method, path: string, expectedSize: number, sent: number, resolve: (d: Done) => void, reject: (e: unknown) => void): void {
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => {
+      if (chunks.length < 4) chunks.push(c);
+    });
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).subarray(0, 600).toString('utf8');
+      reject(new BenchRequestError(`${target.name}: ${method} ${path} answered ${status}: ${text}`));
+    });
+    res.on('error', reject);
+    return;
+  }
+  let received = 0;
+  res.on('data', (c: Buffer) => {
+    received += c.length;
+  });
+  res.on('error', reject);
+  res.on('end', () => {
+    if (method === 'GET') {
+      const declared = Number(res.headers['content-length']);
+      if (declared !== expectedSize || received !== expectedSize) {
+        reject(new BenchRequestError(`${target.name}: GET ${path} Content-Length ${res.headers['content-length']}, received ${received} bytes, expected ${expectedSize}`));
+        return;
+      }
+    }
+    resolve({ bytes: method === 'GET' ? received : sent });
+  });
+}
+
+/**
  * One request. PUT sends `body`; GET expects exactly `expectedSize` bytes and
- * a matching Content-Length. Any non-2xx status rejects with the status and
- * the start of the error body, so a benchmark of errors cannot pass silently.
+ * a matching Content-Length (see `settle`).
  */
 export function send(agent: Agent, target: Target, method: Method, key: string, body: Buffer | undefined, expectedSize: number): Promise<Done> {
   const path = target.path(method, key);
@@ -42,38 +80,30 @@ export function send(agent: Agent, target: Target, method: Method, key: string, 
   if (body !== undefined) headers['content-length'] = String(body.length);
   return new Promise<Done>((resolve, reject) => {
     const req = httpRequest({ agent, host: target.host, port: target.port, method, path, headers }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          if (chunks.length < 4) chunks.push(c);
-        });
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).subarray(0, 600).toString('utf8');
-          reject(new BenchRequestError(`${target.name}: ${method} ${path} answered ${status}: ${text}`));
-        });
-        res.on('error', reject);
-        return;
-      }
-      let received = 0;
-      res.on('data', (c: Buffer) => {
-        received += c.length;
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        if (method === 'GET') {
-          const declared = Number(res.headers['content-length']);
-          if (declared !== expectedSize || received !== expectedSize) {
-            reject(new BenchRequestError(`${target.name}: GET ${path} Content-Length ${res.headers['content-length']}, received ${received} bytes, expected ${expectedSize}`));
-            return;
-          }
-        }
-        resolve({ bytes: method === 'GET' ? received : (body?.length ?? 0) });
-      });
+      settle(res, target, method, path, expectedSize, body?.length ?? 0, resolve, reject);
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new BenchRequestError(`${target.name}: ${method} ${path} timed out`)));
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/**
+ * One PUT whose body is streamed from `chunks` (which must add up to `size`
+ * bytes) with a Content-Length of `size`: for bodies too large to hold.
+ */
+export function putStream(agent: Agent, target: Target, key: string, chunks: Iterable<Buffer>, size: number): Promise<Done> {
+  const path = target.path('PUT', key);
+  const headers = target.headers('PUT', path, `${target.host}:${target.port}`);
+  headers['content-length'] = String(size);
+  return new Promise<Done>((resolve, reject) => {
+    const req = httpRequest({ agent, host: target.host, port: target.port, method: 'PUT', path, headers }, (res) => {
+      settle(res, target, 'PUT', path, size, size, resolve, reject);
+    });
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new BenchRequestError(`${target.name}: PUT ${path} timed out`)));
+    // pipeline handles backpressure; a failed request destroys the source and rejects through 'error' below.
+    pipeline(Readable.from(chunks), req).catch(reject);
+    req.on('error', reject);
   });
 }
 

@@ -23,6 +23,12 @@ export interface ScenarioReport {
   ceiling: Stat;
   /** PUT only: body drained and dropped. */
   discard?: Stat;
+  /** Fixed-volume (multipart) rows only: this process's CPU use during the operation, in cores. */
+  clientCores?: { cairn: number; ceiling: number };
+  /** Fixed-volume rows only: median wall time of cairn's operation, seconds. */
+  cairnSeconds?: number;
+  /** Multipart upload only: median time from the last part's answer to CompleteMultipartUpload's, seconds. */
+  cairnCompleteSeconds?: number;
 }
 
 export interface BenchReport {
@@ -38,6 +44,10 @@ export interface BenchReport {
     dataDir: string;
     /** 1-minute load average at start and end of the run. */
     loadAverage: [number, number];
+    /** Scenario groups that ran (--only). */
+    groups: string[];
+    /** The multipart scenario's shape and the wire headers of one UploadPart the SDK sent, when it ran. */
+    multipart?: { size: number; partSize: number; queueSize: number; parts: number; uploadPartHeaders: Record<string, string> };
   };
   /** Sequential 16 MiB file writes with fsync, MB/s. */
   disk: Stat;
@@ -90,14 +100,29 @@ export function formatReport(report: BenchReport): string {
     `${s.cairnCores.toFixed(2)} / ${s.ceilingCores.toFixed(2)}`,
   ]);
   const m = report.meta;
+  const fixed = report.scenarios.filter((s) => s.clientCores);
+  const notes = fixed.map((s) => {
+    const complete = s.cairnCompleteSeconds === undefined ? '' : `, of which CompleteMultipartUpload ${num(s.cairnCompleteSeconds)} s`;
+    return `${s.scenario}: cairn ${num(s.cairnSeconds ?? NaN)} s${complete}; client CPU cairn / ceiling ${s.clientCores!.cairn.toFixed(2)} / ${s.clientCores!.ceiling.toFixed(2)} cores`;
+  });
+  const mp = m.multipart;
+  const headers = mp ? Object.entries(mp.uploadPartHeaders).map(([k, v]) => `${k}: ${v}`).join(', ') : '';
   return [
     `cairn bench — ${m.date}, node ${m.node}, ${m.cpus} CPU (${m.cpuModel}), ${m.platform}`,
-    `median of ${m.runs} runs, ${m.seconds} s measured after ${m.warmupSeconds} s warm-up each; MB = 10^6 bytes; load average ${m.loadAverage[0].toFixed(2)} before, ${m.loadAverage[1].toFixed(2)} after`,
+    `median of ${m.runs} runs${m.groups.includes('closed-loop') ? `, closed-loop rows ${m.seconds} s measured after ${m.warmupSeconds} s warm-up each` : ''}; MB = 10^6 bytes; load average ${m.loadAverage[0].toFixed(2)} before, ${m.loadAverage[1].toFixed(2)} after`,
     '',
     table(header, rows),
     '',
     `ceiling: PUT = temp file + fsync + rename, GET = file streamed back; discard ceiling: PUT body drained and dropped`,
     `server CPU: the server process's user + system CPU time during the load over its wall time, in cores (of ${m.cpus})`,
     `raw disk: sequential 16 MiB files + fsync: ${num(report.disk.median)} MB/s (min–max ${range(report.disk)})`,
+    ...(mp
+      ? [
+          `multipart: one ${mp.size / 2 ** 20} MiB object per run, timed end to end, no warm-up window (one untimed 64 MiB round first); cairn = @aws-sdk/lib-storage Upload, ${mp.partSize / 2 ** 20} MiB parts, queueSize ${mp.queueSize}, SDK default checksums, then GetObject streamed and counted;`,
+          `  ceiling = ${mp.parts} PUTs of ${mp.partSize / 2 ** 20} MiB ×${mp.queueSize} to the fsync (discard) route, and one GET of a ${mp.size / 2 ** 20} MiB file`,
+          `  UploadPart as sent by the SDK: ${headers || '(not seen)'}`,
+          ...notes.map((n) => `  ${n}`),
+        ]
+      : []),
   ].join('\n');
 }

@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: cairn against a bare node:http ceiling on the same machine.
  *
- *   node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--json]
+ *   node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--only GROUPS] [--json]
  *
  * Both servers run as child processes; this process only generates load.
  * Every scenario runs --runs times, interleaved with the other targets and
  * scenarios so that a noisy minute on a shared machine hits all of them, and
- * the median is reported.
+ * the median is reported. Two groups of scenarios: `closed-loop` (fixed-size
+ * PUTs and GETs for --seconds each) and `multipart` (a 1 GiB lib-storage upload
+ * and its download, see multipart.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +18,19 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diskWriteMBps } from './disk.js';
 import { putAll, runLoad, send, type LoadResult, type Method, type Target } from './load.js';
+import {
+  cairnClient,
+  cairnDownload,
+  cairnUpload,
+  ceilingCreate,
+  ceilingDownload,
+  ceilingUpload,
+  instrument,
+  MULTIPART,
+  partCount,
+  type MultipartShape,
+  type Timed,
+} from './multipart.js';
 import { startCairnChild, startCeilingChild, type ServerChild } from './processes.js';
 import { formatReport, median, toStat, type BenchReport, type ScenarioReport, type Unit } from './report.js';
 import { EMPTY_SHA256, encodeSegment, objectPath, SigV4Signer, UNSIGNED_PAYLOAD } from './sigv4.js';
@@ -25,6 +40,8 @@ const MiB = 1024 * KiB;
 const USER = 'benchadmin';
 const PASSWORD = 'benchsecret123';
 const BUCKET = 'bench';
+const GROUPS = ['closed-loop', 'multipart'] as const;
+type Group = (typeof GROUPS)[number];
 
 interface Options {
   seconds: number;
@@ -32,6 +49,7 @@ interface Options {
   runs: number;
   dir: string;
   json: boolean;
+  only: Group[];
 }
 
 /** One load's result plus the server's CPU use during it. */
@@ -47,16 +65,17 @@ interface Scenario {
   keys: string[];
 }
 
-const USAGE = `usage: node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--json]
-  --seconds N  measured seconds per scenario run (default 4)
-  --warmup N   warm-up seconds before each measurement (default 0.5)
-  --runs N     runs per scenario; the median is reported (default 3)
-  --dir DIR    where temp data goes (default the OS temp dir; it must be a real disk for fsync to mean anything)
-  --json       print the results as JSON instead of the table
+const USAGE = `usage: node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--only GROUPS] [--json]
+  --seconds N    measured seconds per closed-loop scenario run (default 4)
+  --warmup N     warm-up seconds before each closed-loop measurement (default 0.5); 0 also skips the multipart warm-up round
+  --runs N       runs per scenario; the median is reported (default 3)
+  --dir DIR      where temp data goes (default the OS temp dir; it must be a real disk for fsync to mean anything)
+  --only GROUPS  comma-separated: closed-loop (PUT/GET 1 MiB, 16 MiB, 4 KiB), multipart (1 GiB lib-storage upload + download); default both
+  --json         print the results as JSON instead of the table
 `;
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { seconds: 4, warmup: 0.5, runs: 3, dir: tmpdir(), json: false };
+  const opts: Options = { seconds: 4, warmup: 0.5, runs: 3, dir: tmpdir(), json: false, only: [...GROUPS] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -74,6 +93,12 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--runs') opts.runs = Math.round(positive(value()));
     else if (arg === '--dir') opts.dir = value();
     else if (arg === '--json') opts.json = true;
+    else if (arg === '--only') {
+      const groups = value().split(',').map((g) => g.trim());
+      const unknown = groups.filter((g) => !(GROUPS as readonly string[]).includes(g));
+      if (unknown.length > 0 || groups.length === 0) throw new Error(`--only takes ${GROUPS.join(', ')}; got ${unknown.join(', ')}\n${USAGE}`);
+      opts.only = GROUPS.filter((g) => groups.includes(g));
+    }
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(USAGE);
       process.exit(0);
@@ -133,6 +158,47 @@ function describe(result: LoadResult, unit: Unit): string {
   return `${value.toFixed(1)} ${unit}  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms`;
 }
 
+const MP_PUT = `multipart PUT 1 GiB ×${MULTIPART.queueSize}`;
+const MP_GET = 'multipart GET 1 GiB ×1';
+/** cairn's object, and the ceiling's part-key prefix and download file. */
+const MP_KEY = 'multipart/object-1GiB';
+
+/** A fixed-volume operation plus the server's and this process's CPU use during it, in cores. */
+type MeasuredTimed = Timed & { serverCores: number; clientCores: number };
+
+async function measure(server: ServerChild, op: () => Promise<Timed>): Promise<MeasuredTimed> {
+  const serverBefore = server.cpuSeconds();
+  const clientBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const result = await op();
+  const wall = (performance.now() - wallBefore) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  return { ...result, serverCores: (server.cpuSeconds() - serverBefore) / wall, clientCores: (client.user + client.system) / 1e6 / wall };
+}
+
+/**
+ * Before the multipart runs: the ceiling's 1 GiB download file (one streamed
+ * PUT), the SDK client, and unless --warmup 0 one untimed 64 MiB round on
+ * each side so that the first measured run does not pay for JIT and
+ * connection setup alone.
+ */
+async function prepareMultipart(cairnPort: number, store: Target, data: Buffer, warmup: boolean) {
+  log(`multipart: writing the ceiling's ${MULTIPART.size / MiB} MiB download file`);
+  await ceilingCreate(store, MP_KEY, data, MULTIPART.size);
+  const client = cairnClient(cairnPort, USER, PASSWORD);
+  const probe = instrument(client);
+  if (warmup) {
+    log('multipart: warm-up round (64 MiB)');
+    const small: MultipartShape = { ...MULTIPART, size: 64 * MiB };
+    await cairnUpload(client, probe, BUCKET, 'multipart/warm-up', data, small);
+    await cairnDownload(client, BUCKET, 'multipart/warm-up', small.size);
+    await ceilingUpload(store, 'multipart/warm-up', data, small);
+    await ceilingCreate(store, 'multipart/warm-up-file', data, small.size);
+    await ceilingDownload(store, 'multipart/warm-up-file', small.size);
+  }
+  return { client, probe };
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const began = performance.now();
@@ -173,12 +239,18 @@ async function main(): Promise<void> {
     await send(agent, { ...cairn, path: () => `/${BUCKET}` }, 'PUT', '', Buffer.alloc(0), 0);
     agent.destroy();
 
-    const list = scenarios();
-    log('pre-populating keys on cairn and the ceiling');
-    for (const s of list.filter((x) => x.method === 'PUT')) {
-      await putAll(cairn, s.keys, data.subarray(0, s.size), s.concurrency);
-      await putAll(store, s.keys, data.subarray(0, s.size), s.concurrency);
+    const closedLoop = opts.only.includes('closed-loop');
+    const multipart = opts.only.includes('multipart');
+    const list = closedLoop ? scenarios() : [];
+    if (closedLoop) {
+      log('pre-populating keys on cairn and the ceiling');
+      for (const s of list.filter((x) => x.method === 'PUT')) {
+        await putAll(cairn, s.keys, data.subarray(0, s.size), s.concurrency);
+        await putAll(store, s.keys, data.subarray(0, s.size), s.concurrency);
+      }
     }
+
+    const mp = multipart ? await prepareMultipart(cairnChild.port, store, data, opts.warmup > 0) : undefined;
 
     const diskSamples: number[] = [];
     const diskSeconds = Math.min(opts.seconds, 3);
@@ -192,6 +264,7 @@ async function main(): Promise<void> {
       const id = `${s.name}|${t.name}`;
       results.set(id, [...(results.get(id) ?? []), r]);
     };
+    const mpResults = new Map<string, MeasuredTimed[]>();
     for (let run = 0; run < opts.runs; run++) {
       for (const s of list) {
         const targets = s.method === 'PUT' ? [cairn, store, discard] : [cairn, store];
@@ -218,6 +291,33 @@ async function main(): Promise<void> {
           log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}  server CPU ${cores.toFixed(2)} cores`);
         }
       }
+      if (mp) {
+        // Uploads first, so that cairn's download reads the object this run uploaded.
+        for (const row of [MP_PUT, MP_GET]) {
+          const targets = row === MP_PUT ? ['cairn', 'ceiling', 'discard'] : ['cairn', 'ceiling'];
+          for (let i = 0; i < targets.length; i++) {
+            const name = targets[(i + run) % targets.length];
+            const server = name === 'cairn' ? cairnChild : ceilingChild;
+            const op = (): Promise<Timed> => {
+              if (row === MP_PUT) {
+                if (name === 'cairn') return cairnUpload(mp.client, mp.probe, BUCKET, MP_KEY, data, MULTIPART);
+                return ceilingUpload(name === 'ceiling' ? store : discard, MP_KEY, data, MULTIPART);
+              }
+              if (name === 'cairn') return cairnDownload(mp.client, BUCKET, MP_KEY, MULTIPART.size);
+              return ceilingDownload(store, MP_KEY, MULTIPART.size);
+            };
+            const result = await measure(server, op).catch((err: unknown) => {
+              throw new Error(`scenario "${row}" against ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+            });
+            const id = `${row}|${name}`;
+            mpResults.set(id, [...(mpResults.get(id) ?? []), result]);
+            const complete = result.completeSeconds === undefined ? '' : `  (completion ${result.completeSeconds.toFixed(2)} s)`;
+            log(
+              `[run ${run + 1}/${opts.runs}] ${row.padEnd(22)} ${name.padEnd(8)} ${result.mbPerSec.toFixed(1)} MB/s in ${result.seconds.toFixed(2)} s${complete}  server CPU ${result.serverCores.toFixed(2)}  client CPU ${result.clientCores.toFixed(2)} cores`,
+            );
+          }
+        }
+      }
     }
 
     const pick = (s: Scenario, name: string) => {
@@ -238,6 +338,28 @@ async function main(): Promise<void> {
         discard: s.method === 'PUT' ? toStat(pick(s, 'discard')) : undefined,
       };
     });
+    if (mp) {
+      for (const row of [MP_PUT, MP_GET]) {
+        const runsOf = (name: string) => mpResults.get(`${row}|${name}`) ?? [];
+        const cairnRuns = runsOf('cairn');
+        scenarioReports.push({
+          scenario: row,
+          unit: 'MB/s',
+          cairn: toStat(cairnRuns.map((r) => r.mbPerSec)),
+          // One timed operation per run: no latency distribution to report.
+          cairnP50Ms: NaN,
+          cairnP99Ms: NaN,
+          cairnCores: median(cairnRuns.map((r) => r.serverCores)),
+          ceilingCores: median(runsOf('ceiling').map((r) => r.serverCores)),
+          ceiling: toStat(runsOf('ceiling').map((r) => r.mbPerSec)),
+          discard: row === MP_PUT ? toStat(runsOf('discard').map((r) => r.mbPerSec)) : undefined,
+          clientCores: { cairn: median(cairnRuns.map((r) => r.clientCores)), ceiling: median(runsOf('ceiling').map((r) => r.clientCores)) },
+          cairnSeconds: median(cairnRuns.map((r) => r.seconds)),
+          cairnCompleteSeconds: row === MP_PUT ? median(cairnRuns.map((r) => r.completeSeconds ?? NaN)) : undefined,
+        });
+      }
+      mp.client.destroy();
+    }
     const report: BenchReport = {
       meta: {
         date: new Date().toISOString(),
@@ -250,6 +372,10 @@ async function main(): Promise<void> {
         runs: opts.runs,
         dataDir: opts.dir,
         loadAverage: [loadBefore, loadavg()[0]],
+        groups: opts.only,
+        multipart: mp
+          ? { size: MULTIPART.size, partSize: MULTIPART.partSize, queueSize: MULTIPART.queueSize, parts: partCount(MULTIPART), uploadPartHeaders: mp.probe.firstPart()?.headers ?? {} }
+          : undefined,
       },
       disk: toStat(diskSamples),
       scenarios: scenarioReports,
