@@ -165,14 +165,8 @@ export class LocalBackend implements Backend {
   async putObject(bucket: string, key: string, body: IncomingBody, options: PutObjectOptions, signal?: AbortSignal): Promise<ObjectInfo> {
     const bucketDir = await this.buckets.require(bucket);
     const target = keyToPath(key);
-    const staged = await this.temp.receive(body.stream, signal);
+    const { staged, digests } = await this.temp.receiveBody(body, signal);
     try {
-      const digests = body.digests();
-      const written = Number(staged.stat.size);
-      if (body.declaredSize !== undefined && body.declaredSize !== written) throw new S3Error('IncompleteBody');
-      if (digests.size !== written) throw new S3Error('InternalError', { message: 'Body digests disagree with the bytes stored' });
-      // A client that went away after its last byte gets nothing committed.
-      signal?.throwIfAborted();
       return await this.writer.commit(
         bucketDir,
         bucket,

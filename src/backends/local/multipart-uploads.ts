@@ -50,14 +50,9 @@ export class LocalMultipart {
       });
     }
     this.store.require(bucket, key, uploadId);
-    const staged = await this.temp.receive(body.stream, signal);
+    const { staged, digests } = await this.temp.receiveBody(body, signal);
     try {
-      const digests = body.digests();
-      const written = Number(staged.stat.size);
-      if (body.declaredSize !== undefined && body.declaredSize !== written) throw new S3Error('IncompleteBody');
-      if (digests.size !== written) throw new S3Error('InternalError', { message: 'Body digests disagree with the bytes stored' });
-      signal?.throwIfAborted();
-      const part: UploadedPart = { partNumber, size: written, etag: digests.md5Hex, lastModified: new Date(), checksums: digests.checksums };
+      const part: UploadedPart = { partNumber, size: Number(staged.stat.size), etag: digests.md5Hex, lastModified: new Date(), checksums: digests.checksums };
       await this.store.commitPart(bucket, key, uploadId, part, staged);
       return part;
     } finally {

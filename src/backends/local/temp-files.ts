@@ -4,6 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { S3Error } from '../../s3/errors.js';
+import type { BodyDigests, IncomingBody } from '../backend.js';
 import { fsyncDirectory } from './safe-fs.js';
 
 /** A fully written, fsynced temp file, not yet visible anywhere. */
@@ -35,6 +37,27 @@ export class TempArea {
    * (bad digest, bad signature, short body) or `signal` fires, the temp file
    * is removed and the error propagates.
    */
+  /**
+   * Stages a request body and checks that what landed on disk is what the
+   * body's digests describe and what the client declared. Nothing is staged
+   * for a client that went away after its last byte. On any failure the temp
+   * file is already gone.
+   */
+  async receiveBody(body: IncomingBody, signal?: AbortSignal): Promise<{ staged: StagedFile; digests: BodyDigests }> {
+    const staged = await this.receive(body.stream, signal);
+    try {
+      const digests = body.digests();
+      const written = Number(staged.stat.size);
+      if (body.declaredSize !== undefined && body.declaredSize !== written) throw new S3Error('IncompleteBody');
+      if (digests.size !== written) throw new S3Error('InternalError', { message: 'Body digests disagree with the bytes stored' });
+      signal?.throwIfAborted();
+      return { staged, digests };
+    } catch (err) {
+      await this.discard(staged);
+      throw err;
+    }
+  }
+
   async receive(body: Readable, signal?: AbortSignal): Promise<StagedFile> {
     const tempPath = this.newPath();
     const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o666, highWaterMark: 1 << 20 });
