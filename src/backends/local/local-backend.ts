@@ -188,7 +188,7 @@ export class LocalBackend implements Backend {
       const info = await this.reader.describeFolder(bucketDir, bucket, target);
       if (!info) throw noSuchKey(key);
       const range = options.range && resolveRange(options.range, info.size);
-      const body = info.size === 0 ? emptyBody() : await folderObjectBody(this.reader.folderBodyPath(bucket, key), key, range);
+      const body = info.size === 0 ? emptyBody() : await folderObjectBody(this.reader.folderBodyPath(bucket, key), key, range, info.size);
       return withRange({ info, body: endOnAbort(body, signal) }, range);
     }
     const opened = target && (await this.reader.openFile(bucketDir, bucket, target, { waitForWriters: true, signal }));
@@ -201,7 +201,7 @@ export class LocalBackend implements Backend {
       throw err;
     }
     // The stream owns the handle from here (autoClose): it closes on end, error or destroy.
-    const body = fileBody(opened.file.handle, range);
+    const body = fileBody(opened.file.handle, range, opened.info.size);
     return withRange({ info: opened.info, body: endOnAbort(body, signal) }, range);
   }
 

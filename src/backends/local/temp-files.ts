@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { S3Error } from '../../s3/errors.js';
 import type { BodyDigests, IncomingBody } from '../backend.js';
-import { fsyncDirectory } from './safe-fs.js';
+import { fsyncDirectory, isNotFound } from './safe-fs.js';
 
 /** A fully written, fsynced temp file, not yet visible anywhere. */
 export interface StagedFile {
@@ -109,8 +109,11 @@ export class TempArea {
     return { path: tempPath, stat };
   }
 
+  /** Removes a staged file; a no-op (one failed unlink, not fs.rm's two stats) once it was published. */
   async discard(staged: StagedFile): Promise<void> {
-    await fs.rm(staged.path, { force: true });
+    await fs.unlink(staged.path).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 }
 
