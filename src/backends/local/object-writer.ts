@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { etagMatches } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
-import type { Checksums, ChecksumType, ObjectInfo, ObjectMeta, PartSummary, Tag } from '../../s3/types.js';
+import type { ObjectInfo } from '../../s3/types.js';
 import { objectLockKey, type KeyLocks } from './key-locks.js';
 import { infoFromRow, mtimeMs } from './object-info.js';
 import type { ObjectReader } from './object-reader.js';
@@ -12,14 +12,7 @@ import type { ObjectRow, Sidecar } from './sidecar.js';
 import { publish, type StagedFile } from './temp-files.js';
 
 /** What the sidecar records about a new object besides where its bytes are. */
-export interface NewObjectData {
-  etag: string;
-  meta: ObjectMeta;
-  checksums: Checksums;
-  checksumType?: ChecksumType;
-  tags?: Tag[];
-  /** For an object completed from a multipart upload. */
-  parts?: PartSummary[];
+export interface NewObjectData extends Pick<ObjectRow, 'etag' | 'meta' | 'checksums' | 'checksumType' | 'tags' | 'parts'> {
   /**
    * Last-Modified of a folder object (its row carries it). A file's is its
    * mtime, which the caller sets on the staged file; defaults to now.
