@@ -1,3 +1,4 @@
+import { storedContentEncoding } from '../iam/content-sha256.js';
 import { S3Error } from '../s3/errors.js';
 import { checksumHeaderName } from '../s3/checksums.js';
 import { taggingCountHeader } from '../s3/tags.js';
@@ -7,16 +8,6 @@ import { STORAGE_CLASSES, type ObjectInfo, type ObjectMeta, type StorageClass } 
 export const MAX_USER_METADATA_BYTES = 2048;
 
 const USER_META_PREFIX = 'x-amz-meta-';
-
-/** Content-Encoding without the transport-only `aws-chunked` token that SDKs add. */
-function storedContentEncoding(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const kept = header
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
-  return kept.length ? kept.join(',') : undefined;
-}
 
 export function parseStorageClass(header: string | undefined): StorageClass {
   if (header === undefined || header === '') return 'STANDARD';

@@ -15,17 +15,6 @@ export interface ReceivedBody extends IncomingBody {
   bytesReceived(): number;
 }
 
-function parseLength(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,16}$/.test(value.trim())) throw new S3Error('InvalidArgument', { message: `${name} is not a valid length`, extra: { ArgumentName: name } });
-  return Number(value);
-}
-
-/** The object's length as declared: the decoded length for aws-chunked bodies, else Content-Length. */
-export function declaredLength(headers: Headers): number | undefined {
-  return parseLength(headers['x-amz-decoded-content-length'], 'x-amz-decoded-content-length') ?? parseLength(headers['content-length'], 'Content-Length');
-}
-
 /**
  * Which checksum the client declared, from an x-amz-checksum-* header (value
  * known now) or an x-amz-trailer announcement (value arrives after the body).
@@ -70,7 +59,8 @@ export function buildIncomingBody(incoming: IncomingMessage, auth: AuthResult, h
   const raw = new PassThrough({ highWaterMark: 1 << 20 });
   incoming.pipe(raw);
   const verified = verifyPayload(raw, auth, headers as Record<string, string>);
-  const length = declaredLength(headers);
+  // verifyPayload parsed the declared length (decoded length for aws-chunked, else Content-Length).
+  const length = verified.decodedLength;
   const expectations: BodyExpectations = {
     length,
     contentMd5: headers['content-md5'],

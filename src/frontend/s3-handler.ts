@@ -8,7 +8,7 @@ import { dispatch } from './dispatch.js';
 import { errorReply } from './error-reply.js';
 import { bodyHeadersFor } from './handlers/multipart-complete.js';
 import { sendReply, type S3Reply } from './reply.js';
-import { buildIncomingBody, declaredLength, readSmallBody, type ReceivedBody } from './request-body.js';
+import { buildIncomingBody, readSmallBody, type ReceivedBody } from './request-body.js';
 import { bucketFromHost, route, type Operation } from './router.js';
 
 /** What the access log and metrics record about one request. */
@@ -110,7 +110,7 @@ export async function serveS3(incoming: IncomingMessage, outgoing: ServerRespons
   reply.headers['server'] = 'cairn';
   // Node drains an unread body after the reply to keep the connection; a large
   // or half-read one is not worth reading: close the connection instead.
-  if (hasRequestBody(headers) && !incoming.complete && (body !== undefined || (declaredLength(headers) ?? Infinity) > MAX_DRAINED_BODY_BYTES)) {
+  if (hasRequestBody(headers) && !incoming.complete && (body !== undefined || Number(headers['content-length'] ?? Infinity) > MAX_DRAINED_BODY_BYTES)) {
     reply.headers['connection'] = 'close';
   }
   record.status = reply.status;
