@@ -36,13 +36,26 @@ export function hostWithoutPort(host: string): string {
   return colon >= 0 ? h.slice(0, colon) : h;
 }
 
+const sortedDomains = new WeakMap<string[], string[]>();
+
+/**
+ * Lower-cased, longest first (with s3.example.com and example.com,
+ * b.s3.example.com is bucket b); computed once per settings array, not per request.
+ */
+function longestFirst(domains: string[]): string[] {
+  let sorted = sortedDomains.get(domains);
+  if (!sorted) {
+    sorted = domains.map((d) => d.toLowerCase()).sort((a, b) => b.length - a.length);
+    sortedDomains.set(domains, sorted);
+  }
+  return sorted;
+}
+
 /** The bucket named by a virtual-hosted-style Host header, if any. */
 export function bucketFromHost(host: string | undefined, domains: string[]): string | undefined {
   if (!host) return undefined;
   const name = hostWithoutPort(host);
-  // Longest domain first: with s3.example.com and example.com, b.s3.example.com is bucket b.
-  for (const domain of [...domains].sort((a, b) => b.length - a.length)) {
-    const d = domain.toLowerCase();
+  for (const d of longestFirst(domains)) {
     if (name.length > d.length + 1 && name.endsWith(`.${d}`)) return name.slice(0, -(d.length + 1));
   }
   return undefined;
