@@ -14,6 +14,7 @@ import { abortMultipartUpload, listParts } from './handlers/multipart-parts.js';
 import { uploadPart } from './handlers/multipart-upload-part.js';
 import { getObjectAttributes } from './handlers/object-attributes.js';
 import { getObject, headObject } from './handlers/objects-read.js';
+import { selectObjectContentHandler } from './handlers/select-object-content.js';
 import { deleteObject, putObject } from './handlers/objects-write.js';
 import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from './handlers/tagging.js';
 import type { S3Reply } from './reply.js';
@@ -92,6 +93,8 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
       return listMultipartUploads(req, deps);
     case 'GetObjectAttributes':
       return getObjectAttributes(req, deps);
+    case 'SelectObjectContent':
+      return selectObjectContentHandler(req, deps);
     case 'GetBucketPolicy':
     case 'GetBucketPolicyStatus':
     case 'GetBucketCors':
@@ -148,7 +151,6 @@ export function dispatch(req: S3Request, deps: FrontDoorDeps): Promise<S3Reply> 
     case 'PutObjectRetention':
     case 'PutObjectLegalHold':
     case 'RestoreObject':
-    case 'SelectObjectContent':
       throw new S3Error('NotImplemented', { message: `${name} is not implemented by this server.` });
     default:
       return assertNever(name);

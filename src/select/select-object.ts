@@ -1,0 +1,185 @@
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Backend } from '../backends/backend.js';
+import { isS3Error, S3Error } from '../s3/errors.js';
+import type { RangeSpec } from '../s3/range.js';
+import { startQuery, type RunningQuery } from './duckdb-runner.js';
+import {
+  contEvent,
+  endEvent,
+  errorEvent,
+  MAX_RECORDS_PAYLOAD,
+  progressEvent,
+  recordsEvent,
+  statsEvent,
+  type ScanCounts,
+} from './event-stream.js';
+import { csvRowEncoder, type RowEncoder } from './output-csv.js';
+import { jsonRowEncoder } from './output-json.js';
+import type { SelectRequest } from './request.js';
+import type { ScanRangeCut } from './scan-range.js';
+import { duckdbNewLine } from './source.js';
+import { stageObject, type StagedInput } from './staging.js';
+
+/**
+ * SelectObjectContent end to end: backend.getObject → staging (temp file,
+ * decompressed, range-cut) → DuckDB → row encoder → event stream.
+ *
+ * Failures found before the reply starts (bad SQL, missing key, unreadable
+ * header…) reject `selectObjectContent` and become ordinary XML errors. If
+ * preparing takes longer than COMMIT_AFTER_MS the reply starts anyway, with
+ * Cont keep-alives, and any later failure is an error event.
+ */
+
+/** Preparing longer than this starts the event stream, so clients see keep-alives rather than silence. */
+export const COMMIT_AFTER_MS = 2000;
+/** A Cont message goes out when nothing else has for this long. */
+export const KEEPALIVE_MS = 2000;
+/** Progress messages (when requested) are at most this frequent during the scan. */
+const PROGRESS_EVERY_MS = 1000;
+
+export interface SelectTarget {
+  backend: Backend;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  signal: AbortSignal;
+  /** Told about failures that reach the client as InternalError, with their cause. */
+  onInternalError?: (err: S3Error) => void;
+}
+
+interface Prepared {
+  staged: StagedInput;
+  query: RunningQuery;
+}
+
+/** Fetches the object (or the part a ScanRange needs) and the cut that keeps AWS's record boundaries. */
+async function fetchInput(request: SelectRequest, target: SelectTarget): Promise<{ body: Readable; cut?: ScanRangeCut }> {
+  const { backend, bucket, key, versionId, signal } = target;
+  if (!request.scanRange) return { body: (await backend.getObject(bucket, key, { versionId }, signal)).body };
+  const size = (await backend.headObject(bucket, key, { versionId }, signal)).size;
+  const { start: s, end: e } = request.scanRange;
+  const start = s ?? (e === undefined ? 0 : Math.max(0, size - e));
+  const end = s === undefined ? size - 1 : Math.min(e ?? size - 1, size - 1);
+  if (start >= size || start > end) return { body: Readable.from([]) };
+  const range: RangeSpec = { kind: 'open', start: Math.max(0, start - 1) };
+  const { body } = await backend.getObject(bucket, key, { versionId, range }, signal);
+  const input = request.input;
+  const recordEnd = input.format === 'CSV' ? input.recordDelimiter.charCodeAt(input.recordDelimiter.length - 1) : 0x0a;
+  const quoting = input.format === 'CSV' ? { quote: input.quoteCharacter.charCodeAt(0), escape: input.quoteEscapeCharacter.charCodeAt(0) } : {};
+  return { body, cut: { start, end, recordEnd, ...quoting } };
+}
+
+async function prepare(request: SelectRequest, target: SelectTarget, counts: ScanCounts): Promise<Prepared> {
+  const { body, cut } = await fetchInput(request, target);
+  const input = request.input;
+  const translate = input.format === 'CSV' && input.recordDelimiter !== '\n' && !duckdbNewLine(input.recordDelimiter) ? input.recordDelimiter.charCodeAt(0) : undefined;
+  const staged = await stageObject(body, {
+    compression: request.compression,
+    cut,
+    translateRecordEnd: translate,
+    signal: target.signal,
+    onProgress: (scanned, processed) => {
+      counts.bytesScanned = scanned;
+      counts.bytesProcessed = processed;
+    },
+  });
+  try {
+    const query = await startQuery({ expression: request.expression, input, path: staged.path, empty: staged.bytesProcessed === 0, signal: target.signal });
+    return { staged, query };
+  } catch (err) {
+    await staged.remove();
+    throw err;
+  }
+}
+
+/** Awaits `promise`, yielding a Cont message each time KEEPALIVE_MS pass first. */
+async function* keepAlive<T>(promise: Promise<T>, result: { value?: T }): AsyncGenerator<Buffer> {
+  const settled = promise.then(() => true, () => true);
+  while (!(await Promise.race([settled, sleep(KEEPALIVE_MS, false, { ref: false })]))) yield contEvent();
+  result.value = await promise;
+}
+
+function rowEncoder(request: SelectRequest, query: RunningQuery): RowEncoder {
+  return request.output.format === 'CSV' ? csvRowEncoder(query.columns, request.output) : jsonRowEncoder(query.columns, request.output);
+}
+
+/** Stops the query and removes the staged file, once preparing has settled; safe to call twice. */
+async function release(preparing: Promise<Prepared>): Promise<void> {
+  const prepared = await preparing.catch(() => undefined);
+  await prepared?.query.close();
+  await prepared?.staged.remove();
+}
+
+async function* events(request: SelectRequest, target: SelectTarget, preparing: Promise<Prepared>, counts: ScanCounts, started: () => void): AsyncGenerator<Buffer> {
+  started();
+  let failure: S3Error | undefined;
+  try {
+    const box: { value?: Prepared } = {};
+    yield* keepAlive(preparing, box);
+    const query = box.value!.query;
+    const encode = rowEncoder(request, query);
+    if (request.requestProgress) yield progressEvent(counts);
+    let lastProgress = Date.now();
+    let batch: string[] = [];
+    let batchBytes = 0;
+    const flush = (): Buffer => {
+      const payload = Buffer.from(batch.join(''), 'utf8');
+      counts.bytesReturned += payload.length;
+      batch = [];
+      batchBytes = 0;
+      return recordsEvent(payload);
+    };
+    for (;;) {
+      const next: { value?: (string | null)[][] | null } = {};
+      yield* keepAlive(query.nextChunk(), next);
+      const columns = next.value;
+      if (!columns) break;
+      const rowCount = columns[0]?.length ?? 0;
+      for (let r = 0; r < rowCount; r++) {
+        const line = encode(columns.map((column) => column[r]));
+        const bytes = Buffer.byteLength(line, 'utf8');
+        if (batchBytes > 0 && batchBytes + bytes > MAX_RECORDS_PAYLOAD) yield flush();
+        batch.push(line);
+        batchBytes += bytes;
+      }
+      if (batchBytes > 0) yield flush();
+      if (request.requestProgress && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        yield progressEvent(counts);
+      }
+    }
+    if (request.requestProgress) yield progressEvent(counts);
+    yield statsEvent(counts);
+    yield endEvent();
+  } catch (err) {
+    failure = isS3Error(err) ? err : new S3Error('InternalError', { cause: err });
+  } finally {
+    // Runs on normal end, on failure, and when the stream is destroyed (client gone).
+    await release(preparing);
+  }
+  // After cleanup: a destroyed stream may never ask for this message.
+  if (failure) {
+    if (failure.code === 'InternalError') target.onInternalError?.(failure);
+    yield errorEvent(failure.code, failure.message);
+  }
+}
+
+/**
+ * Runs a Select and returns the event stream to send with a 200. Rejects
+ * (for an XML error reply) when the request fails while it is prepared
+ * within COMMIT_AFTER_MS.
+ */
+export async function selectObjectContent(request: SelectRequest, target: SelectTarget): Promise<Readable> {
+  const counts: ScanCounts = { bytesScanned: 0, bytesProcessed: 0, bytesReturned: 0 };
+  const preparing = prepare(request, target, counts);
+  preparing.catch(() => undefined);
+  await Promise.race([preparing, sleep(COMMIT_AFTER_MS, undefined, { ref: false })]);
+  let started = false;
+  const stream = Readable.from(events(request, target, preparing, counts, () => (started = true)), { objectMode: false });
+  // A stream destroyed before its first read never runs the generator: clean up here instead.
+  stream.once('close', () => {
+    if (!started) void release(preparing);
+  });
+  return stream;
+}

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ScanRangeCutter } from '../../../src/select/scan-range.js';
+import { stageObject } from '../../../src/select/staging.js';
+
+/** Feeds `text` from max(0, start-1) in small pieces, as the backend would, and returns what the cutter keeps. */
+function cut(text: string, start: number, end: number, quoting = true): string {
+  const cutter = new ScanRangeCutter({ start, end, recordEnd: 0x0a, ...(quoting ? { quote: 0x22, escape: 0x22 } : {}) });
+  const bytes = Buffer.from(text).subarray(Math.max(0, start - 1));
+  let out = '';
+  for (let i = 0; i < bytes.length && !cutter.done; i += 3) out += cutter.take(bytes.subarray(i, i + 3)).toString();
+  return out;
+}
+
+describe('ScanRange record boundaries', () => {
+  const text = 'aa,1\nbb,2\ncc,3\ndd,4\n';
+  //            0    5    10   15
+  it('keeps the records whose first byte is in the range', () => {
+    expect(cut(text, 0, 0)).toBe('aa,1\n');
+    expect(cut(text, 0, 5)).toBe('aa,1\nbb,2\n');
+    expect(cut(text, 1, 5)).toBe('bb,2\n');
+    expect(cut(text, 5, 5)).toBe('bb,2\n');
+    expect(cut(text, 6, 14)).toBe('cc,3\n');
+    expect(cut(text, 6, 9)).toBe('');
+    expect(cut(text, 4, 100)).toBe('bb,2\ncc,3\ndd,4\n');
+  });
+
+  it('does not end a record at a quoted line break', () => {
+    const quoted = 'a,"x\ny"\nb,2\n';
+    expect(cut(quoted, 0, 1)).toBe('a,"x\ny"\n');
+    expect(cut(quoted, 0, 1, false)).toBe('a,"x\n');
+  });
+});
+
+describe('staging', () => {
+  it('stages plain, gzip and bzip2 bodies and counts bytes', async () => {
+    const text = 'x,y\n'.repeat(1000);
+    const plain = await stageObject(Readable.from([Buffer.from(text)]), { compression: 'NONE' });
+    expect(readFileSync(plain.path, 'utf8')).toBe(text);
+    await plain.remove();
+    expect(existsSync(plain.path)).toBe(false);
+
+    const gz = gzipSync(text);
+    const gzipped = await stageObject(Readable.from([gz]), { compression: 'GZIP' });
+    expect(readFileSync(gzipped.path, 'utf8')).toBe(text);
+    expect([gzipped.bytesScanned, gzipped.bytesProcessed]).toEqual([gz.length, text.length]);
+    await gzipped.remove();
+
+    // Python's bz2.compress(b'x,y\n' * 1000), made once.
+    const bz = Buffer.from('QlpoOTFBWSZTWQvj32kABdvQgAAQAAQAYCAAMM00E1UemqQapB+pBqkHC7kinChIBfHvtIA=', 'base64');
+    const bzipped = await stageObject(Readable.from([bz.subarray(0, 10), bz.subarray(10)]), { compression: 'BZIP2' });
+    expect(readFileSync(bzipped.path, 'utf8')).toBe(text);
+    await bzipped.remove();
+  });
+
+  it('fails corrupt compressed input with TruncatedInput and leaves no file', async () => {
+    for (const compression of ['GZIP', 'BZIP2'] as const) {
+      const err = await stageObject(Readable.from([Buffer.from('definitely not compressed data')]), { compression }).catch((e: unknown) => e);
+      expect((err as { code: string }).code).toBe('TruncatedInput');
+    }
+  });
+
+  it('rewrites an unusual record delimiter to LF', async () => {
+    const staged = await stageObject(Readable.from([Buffer.from('a;b|c;d|')]), { compression: 'NONE', translateRecordEnd: '|'.charCodeAt(0) });
+    expect(readFileSync(staged.path, 'utf8')).toBe('a;b\nc;d\n');
+    await staged.remove();
+  });
+});
