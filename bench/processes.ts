@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 export interface ServerChild {
   name: string;
   port: number;
+  /** The child's process id (for /proc readings such as peak memory). */
+  pid: number | undefined;
   /** The tail of the child's stdout and stderr, for error messages. */
   output(): string;
   /** CPU seconds (user + system, all threads) the child has used so far; NaN where /proc is missing. */
@@ -48,6 +50,7 @@ function launch(name: string, script: URL, args: string[], env: NodeJS.ProcessEn
   const child: ServerChild = {
     name,
     port: 0,
+    pid: proc.pid,
     output: () => tail,
     cpuSeconds: () => procCpuSeconds(proc.pid),
     async stop() {
@@ -99,12 +102,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `cairn server` from dist/src/cli.js on one volume; resolves once /health/live answers 200. */
-export async function startCairnChild(dataDir: string, user: string, password: string): Promise<ServerChild> {
+/**
+ * `cairn server` from dist/src/cli.js on one volume or several (the erasure
+ * store), with `settings` (CAIRN_* variables) on top of the bench's own;
+ * resolves once /health/live answers 200.
+ */
+export async function startCairnChild(volumes: string | string[], user: string, password: string, settings: Record<string, string> = {}): Promise<ServerChild> {
   const port = await freePort();
-  const env = { ...cleanEnv(), CAIRN_ROOT_USER: user, CAIRN_ROOT_PASSWORD: password, CAIRN_LOG_LEVEL: 'silent' };
+  const env = { ...cleanEnv(), CAIRN_ROOT_USER: user, CAIRN_ROOT_PASSWORD: password, CAIRN_LOG_LEVEL: 'silent', ...settings };
   const cli = new URL('../src/cli.js', import.meta.url);
-  const { proc, child } = launch('cairn', cli, ['server', '--address', `127.0.0.1:${port}`, dataDir], env);
+  const { proc, child } = launch('cairn', cli, ['server', '--address', `127.0.0.1:${port}`, ...[volumes].flat()], env);
   child.port = port;
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {

@@ -7,7 +7,8 @@ export interface Stat {
   samples: number[];
 }
 
-export type Unit = 'MB/s' | 'ops/s';
+/** Throughput units, plus `ms` (time per call) and `MB` (peak memory) for the listing and rss rows. */
+export type Unit = 'MB/s' | 'ops/s' | 'keys/s' | 'ms' | 'MB';
 
 export interface ScenarioReport {
   scenario: string;
@@ -29,6 +30,8 @@ export interface ScenarioReport {
   cairnSeconds?: number;
   /** Multipart upload only: median time from the last part's answer to CompleteMultipartUpload's, seconds. */
   cairnCompleteSeconds?: number;
+  /** What the ceiling column means for this row and which target applies, when not the ceiling server (erasure-store groups). */
+  note?: string;
 }
 
 export interface BenchReport {
@@ -124,5 +127,6 @@ export function formatReport(report: BenchReport): string {
           ...notes.map((n) => `  ${n}`),
         ]
       : []),
+    ...report.scenarios.filter((s) => s.note).map((s) => `${s.scenario}: ${s.note}`),
   ].join('\n');
 }

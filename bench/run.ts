@@ -6,9 +6,11 @@
  * Both servers run as child processes; this process only generates load.
  * Every scenario runs --runs times, interleaved with the other targets and
  * scenarios so that a noisy minute on a shared machine hits all of them, and
- * the median is reported. Two groups of scenarios: `closed-loop` (fixed-size
+ * the median is reported. Groups of scenarios: `closed-loop` (fixed-size
  * PUTs and GETs for --seconds each) and `multipart` (a 1 GiB lib-storage upload
- * and its download, see multipart.ts).
+ * and its download, see multipart.ts) over cairn's default volume; and over
+ * the erasure store (EC 4+2 on 6 drive folders) `erasure` (erasure.ts),
+ * `listing` (listing.ts) and `rss` (rss.ts), each against its own targets.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +19,10 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diskWriteMBps } from './disk.js';
-import { putAll, runLoad, send, type LoadResult, type Method, type Target } from './load.js';
+import { erasureGroup } from './erasure.js';
+import { listingGroup, LISTING_DEFAULT_OBJECTS } from './listing.js';
+import { putAll, send, type Method, type Target } from './load.js';
+import { measuredLoad, type Measured } from './measured-load.js';
 import {
   cairnClient,
   cairnDownload,
@@ -32,16 +37,19 @@ import {
   type Timed,
 } from './multipart.js';
 import { startCairnChild, startCeilingChild, type ServerChild } from './processes.js';
+import { formatCodecReport, runCodecBench } from './codec.js';
+import { formatPlacementReport, runPlacementBench } from './codec-placement.js';
 import { formatReport, median, toStat, type BenchReport, type ScenarioReport, type Unit } from './report.js';
-import { EMPTY_SHA256, encodeSegment, objectPath, SigV4Signer, UNSIGNED_PAYLOAD } from './sigv4.js';
+import { RSS_DEFAULT_MIB, rssGroup } from './rss.js';
+import { selectGroup } from './select.js';
+import { BUCKET, cairnTarget, ceilingTarget, keySpace, PASSWORD, USER } from './targets.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const USER = 'benchadmin';
-const PASSWORD = 'benchsecret123';
-const BUCKET = 'bench';
-const GROUPS = ['closed-loop', 'multipart'] as const;
+const GROUPS = ['closed-loop', 'multipart', 'erasure', 'listing', 'rss', 'codec', 'select'] as const;
 type Group = (typeof GROUPS)[number];
+/** What `--only` means when not given: the groups a plain `npm run bench` runs. */
+const DEFAULT_GROUPS: Group[] = [...GROUPS];
 
 interface Options {
   seconds: number;
@@ -50,10 +58,11 @@ interface Options {
   dir: string;
   json: boolean;
   only: Group[];
+  /** Objects in the listing group's big bucket. */
+  listObjects: number;
+  /** Size of each of the rss group's 64 concurrent PUTs, MiB. */
+  rssMiB: number;
 }
-
-/** One load's result plus the server's CPU use during it. */
-type Measured = LoadResult & { serverCores: number };
 
 interface Scenario {
   name: string;
@@ -65,17 +74,35 @@ interface Scenario {
   keys: string[];
 }
 
-const USAGE = `usage: node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--only GROUPS] [--json]
-  --seconds N    measured seconds per closed-loop scenario run (default 4)
-  --warmup N     warm-up seconds before each closed-loop measurement (default 0.5); 0 also skips the multipart warm-up round
-  --runs N       runs per scenario; the median is reported (default 3)
-  --dir DIR      where temp data goes (default the OS temp dir; it must be a real disk for fsync to mean anything)
-  --only GROUPS  comma-separated: closed-loop (PUT/GET 1 MiB, 16 MiB, 4 KiB), multipart (1 GiB lib-storage upload + download); default both
-  --json         print the results as JSON instead of the table
+const USAGE = `usage: node dist/bench/run.js [--seconds N] [--warmup N] [--runs N] [--dir DIR] [--only GROUPS] [--list-objects N] [--rss-mib N] [--json]
+  --seconds N       measured seconds per closed-loop scenario run (default 4)
+  --warmup N        warm-up seconds before each closed-loop measurement (default 0.5); 0 also skips the multipart warm-up round
+  --runs N          runs per scenario; the median is reported (default 3)
+  --dir DIR         where temp data goes (default the OS temp dir; it must be a real disk for fsync to mean anything)
+  --only GROUPS     comma-separated, default all:
+                      closed-loop  PUT/GET 1 MiB, 16 MiB, 4 KiB on the default volume
+                      multipart    1 GiB lib-storage upload + download
+                      erasure      EC 4+2 over 6 drive folders: PUT/GET 16 MiB ×4, PUT/GET 4 KiB ×16
+                      listing      ListObjectsV2 through a big bucket; a small prefix's delimiter listing, 10k vs big bucket
+                      rss          peak server RSS during 64 concurrent large PUTs
+                      codec        in-process Reed-Solomon encode: WASM SIMD kernel vs @ronomon/reed-solomon vs TS reference
+                      select       S3 Select over a 100 MB CSV (filter, aggregate) vs DuckDB on the same file
+  --list-objects N  objects in the listing group's big bucket (default ${LISTING_DEFAULT_OBJECTS})
+  --rss-mib N       size of each rss PUT in MiB (default ${RSS_DEFAULT_MIB})
+  --json            print the results as JSON instead of the table
 `;
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { seconds: 4, warmup: 0.5, runs: 3, dir: tmpdir(), json: false, only: [...GROUPS] };
+  const opts: Options = {
+    seconds: 4,
+    warmup: 0.5,
+    runs: 3,
+    dir: tmpdir(),
+    json: false,
+    only: [...DEFAULT_GROUPS],
+    listObjects: LISTING_DEFAULT_OBJECTS,
+    rssMiB: RSS_DEFAULT_MIB,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -92,6 +119,8 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--warmup') opts.warmup = Number(value());
     else if (arg === '--runs') opts.runs = Math.round(positive(value()));
     else if (arg === '--dir') opts.dir = value();
+    else if (arg === '--list-objects') opts.listObjects = Math.round(positive(value()));
+    else if (arg === '--rss-mib') opts.rssMiB = Math.round(positive(value()));
     else if (arg === '--json') opts.json = true;
     else if (arg === '--only') {
       const groups = value().split(',').map((g) => g.trim());
@@ -106,10 +135,6 @@ function parseOptions(argv: string[]): Options {
   }
   if (!(opts.warmup >= 0)) throw new Error(`--warmup must be zero or more\n${USAGE}`);
   return opts;
-}
-
-function keySpace(label: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${label}/obj-${String(i).padStart(4, '0')}`);
 }
 
 function scenarios(): Scenario[] {
@@ -128,32 +153,11 @@ function scenarios(): Scenario[] {
   ];
 }
 
-function cairnTarget(port: number): Target {
-  const signer = new SigV4Signer({ accessKeyId: USER, secretAccessKey: PASSWORD, region: 'us-east-1' });
-  return {
-    name: 'cairn',
-    host: '127.0.0.1',
-    port,
-    path: (_method, key) => objectPath(BUCKET, key),
-    headers: (method, path, host) => signer.sign(method, host, path, method === 'PUT' ? UNSIGNED_PAYLOAD : EMPTY_SHA256),
-  };
-}
-
-function ceilingTarget(port: number, name: string, putRoute: '/fsync' | '/discard'): Target {
-  return {
-    name,
-    host: '127.0.0.1',
-    port,
-    path: (method, key) => `${method === 'PUT' ? putRoute : '/file'}/${encodeSegment(key)}`,
-    headers: () => ({}),
-  };
-}
-
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-function describe(result: LoadResult, unit: Unit): string {
+function describe(result: Measured, unit: Unit): string {
   const value = unit === 'MB/s' ? result.mbPerSec : result.opsPerSec;
   return `${value.toFixed(1)} ${unit}  p50 ${result.p50Ms.toFixed(1)} ms  p99 ${result.p99Ms.toFixed(1)} ms`;
 }
@@ -202,6 +206,17 @@ async function prepareMultipart(cairnPort: number, store: Target, data: Buffer, 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const began = performance.now();
+  // In-process, no servers: runs first and prints its own table (bench/codec.ts).
+  if (opts.only.includes('codec')) {
+    const rows = await runCodecBench({ runs: opts.runs, log });
+    const placement = await runPlacementBench({ runs: opts.runs, log });
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ codec: rows, placement }, null, 2)}\n`
+        : `\n${formatCodecReport(rows, opts.runs)}\n\n${formatPlacementReport(placement, opts.runs)}\n`,
+    );
+    if (opts.only.length === 1) return;
+  }
   // The machine is shared: the 1-minute load average before and after says how quiet it was.
   const loadBefore = loadavg()[0];
   await mkdir(opts.dir, { recursive: true });
@@ -272,9 +287,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < targets.length; i++) {
           const target = targets[(i + run) % targets.length];
           const server = target === cairn ? cairnChild : ceilingChild;
-          const cpuBefore = server.cpuSeconds();
-          const wallBefore = performance.now();
-          const result = await runLoad(target, {
+          const result = await measuredLoad(s.name, server, target, {
             method: s.method,
             size: s.size,
             concurrency: s.concurrency,
@@ -282,13 +295,9 @@ async function main(): Promise<void> {
             body: data.subarray(0, s.size),
             warmupMs: opts.warmup * 1000,
             durationMs: opts.seconds * 1000,
-          }).catch((err: unknown) => {
-            throw new Error(`scenario "${s.name}" against ${target.name} failed: ${err instanceof Error ? err.message : String(err)}`);
           });
-          // Server CPU over the whole load (warm-up and tail included) in cores: near 1 means its event loop is saturated.
-          const cores = (server.cpuSeconds() - cpuBefore) / ((performance.now() - wallBefore) / 1000);
-          record(s, target, { ...result, serverCores: cores });
-          log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}  server CPU ${cores.toFixed(2)} cores`);
+          record(s, target, result);
+          log(`[run ${run + 1}/${opts.runs}] ${s.name.padEnd(14)} ${target.name.padEnd(8)} ${describe(result, s.unit)}  server CPU ${result.serverCores.toFixed(2)} cores`);
         }
       }
       if (mp) {
@@ -360,6 +369,12 @@ async function main(): Promise<void> {
       }
       mp.client.destroy();
     }
+    // The erasure-store groups: each starts its own cairn, so they run after the default one's scenarios.
+    const group = { base, seconds: opts.seconds, warmup: opts.warmup, runs: opts.runs, data, ceiling: ceilingChild, disk: diskSamples, children, log };
+    if (opts.only.includes('erasure')) scenarioReports.push(...(await erasureGroup(group)));
+    if (opts.only.includes('listing')) scenarioReports.push(...(await listingGroup(group, opts.listObjects)));
+    if (opts.only.includes('rss')) scenarioReports.push(...(await rssGroup(group, opts.rssMiB)));
+    if (opts.only.includes('select')) scenarioReports.push(...(await selectGroup(group, cairnChild.port)));
     const report: BenchReport = {
       meta: {
         date: new Date().toISOString(),

@@ -1,7 +1,8 @@
 /**
  * A minimal AWS SigV4 header signer for the load generator: enough for
- * path-style S3 requests without a query string. Hand-rolled on node:crypto so
- * that the bench measures the server, not an SDK's middleware stack.
+ * path-style S3 requests (with a query string for listings). Hand-rolled on
+ * node:crypto so that the bench measures the server, not an SDK's middleware
+ * stack.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -63,9 +64,10 @@ export class SigV4Signer {
    * Headers to add to a request with the given method, host (`host:port`, as
    * sent) and already-encoded path (see objectPath). Signs host,
    * x-amz-content-sha256 and x-amz-date; Content-Length is left unsigned, as
-   * SDKs may.
+   * SDKs may. `query` is the canonical query string (parameters sorted, each
+   * name and value encoded with encodeSegment), sent as is.
    */
-  sign(method: string, host: string, path: string, payloadHash: string, now = new Date()): Record<string, string> {
+  sign(method: string, host: string, path: string, payloadHash: string, now = new Date(), query = ''): Record<string, string> {
     const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20240102T030405Z
     const date = amzDate.slice(0, 8);
     const scope = `${date}/${this.creds.region}/s3/aws4_request`;
@@ -73,7 +75,7 @@ export class SigV4Signer {
     const canonical = [
       method,
       path,
-      '', // no query string
+      query,
       `host:${host}\nx-amz-content-sha256:${payloadHash}\nx-amz-date:${amzDate}\n`,
       signedHeaders,
       payloadHash,

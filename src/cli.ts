@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runAdminCommand } from './admin-cli.js';
 import { parseArgs } from './config/cli.js';
 import { loadConfig } from './config/load.js';
 import { ConfigError, type CairnConfig } from './config/schema.js';
@@ -15,7 +16,10 @@ function banner(config: CairnConfig, port: number): string {
   } else {
     lines.push(`  credentials: access key ${config.rootUser} (secret as configured)`);
   }
-  for (const [name, backend] of Object.entries(config.backends)) lines.push(`  backend ${name}: ${backend.type} at ${backend.root}`);
+  for (const [name, backend] of Object.entries(config.backends)) {
+    const where = backend.type === 'local' ? backend.root : `${backend.volumes.length} drive${backend.volumes.length === 1 ? '' : 's'}, ${backend.volumes.join(' ')}`;
+    lines.push(`  backend ${name}: ${backend.type} at ${where}`);
+  }
   // The default secret is public knowledge and loopback-only; a configured one is never printed.
   const secret = config.credentialsAreDefault ? config.rootPassword : '<your secret>';
   lines.push(`  try: AWS_ACCESS_KEY_ID=${config.rootUser} AWS_SECRET_ACCESS_KEY=${secret} aws --endpoint-url ${endpoint} s3 ls`);
@@ -34,6 +38,11 @@ async function main(argv: string[]): Promise<number> {
     case 'error':
       process.stderr.write(`${command.message}\n`);
       return 2;
+    case 'admin':
+      return runAdminCommand(command.args, process.env, {
+        out: (text) => process.stdout.write(text),
+        err: (text) => process.stderr.write(text),
+      });
     case 'server':
       break;
   }

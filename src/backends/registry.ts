@@ -1,4 +1,6 @@
 import type { Backend } from './backend.js';
+import { ErasureBackend } from './erasure/erasure-backend.js';
+import type { ParityByStorageClass } from './erasure/parity.js';
 import { LocalBackend } from './local/local-backend.js';
 
 /**
@@ -6,11 +8,15 @@ import { LocalBackend } from './local/local-backend.js';
  * schema's BackendConfig (src/config/schema.ts), declared here so backends
  * do not import from the config layer above them.
  */
-export type BackendSpec = { type: 'local'; root: string };
+export type BackendSpec =
+  | { type: 'local'; root: string }
+  | { type: 'erasure'; volumes: string[]; setDriveCount?: number; parity: Partial<ParityByStorageClass> };
 
 export interface BackendDefaults {
   /** Region reported for buckets a backend finds but did not create. */
   region?: string;
+  /** Where a backend reports failures of its background work (never thrown). */
+  onBackgroundError?: (what: string, err: unknown) => void;
 }
 
 /**
@@ -59,11 +65,19 @@ export class BackendRegistry {
   }
 }
 
-/** Builds a backend from its validated config. Blocking I/O where a backend opens local files: call at startup. */
-export function createBackend(config: BackendSpec, defaults: BackendDefaults = {}): Backend {
+/** Builds a backend from its validated config. Opens local files and drives: call at startup. */
+export async function createBackend(config: BackendSpec, defaults: BackendDefaults = {}): Promise<Backend> {
   switch (config.type) {
     case 'local':
       return LocalBackend.open({ root: config.root, defaultRegion: defaults.region });
+    case 'erasure':
+      return ErasureBackend.open({
+        volumes: config.volumes,
+        setDriveCount: config.setDriveCount,
+        parity: config.parity,
+        defaultRegion: defaults.region,
+        onBackgroundError: defaults.onBackgroundError,
+      });
     default:
       throw new Error(`unknown backend type "${(config as { type: unknown }).type}"`);
   }

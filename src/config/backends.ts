@@ -3,9 +3,11 @@
  * One parser per backend type; each refuses keys it does not know.
  */
 import { resolve } from 'node:path';
+import { checkErasureGeometry, checkSetDriveCount, parseParity } from './erasure.js';
 import { at, invalidSetting, type Origin } from './errors.js';
-import { checkBackendName, type BackendConfig, type BackendType } from './schema.js';
-import { expectMapping, expectString, rejectUnknownKeys } from './values.js';
+import { checkBackendName, type BackendConfig, type BackendType, type ErasureBackendConfig } from './schema.js';
+import { expectInteger, expectMapping, expectParity, expectString, expectStringList, rejectUnknownKeys } from './values.js';
+import { expandVolumes, splitVolumeList } from './volumes.js';
 
 type Entry = Record<string, unknown>;
 type ParseContext = { originOf: (key: string) => Origin; cwd: string };
@@ -18,6 +20,23 @@ const BACKEND_PARSERS: { [T in BackendType]: (entry: Entry, ctx: ParseContext) =
     const root = expectString(entry.root, originOf('root'));
     if (root.trim() === '') throw invalidSetting(originOf('root'), 'must not be empty');
     return { type: 'local', root: resolve(cwd, root) };
+  },
+  erasure(entry, { originOf, cwd }) {
+    rejectUnknownKeys(entry, ['type', 'volumes', 'setDriveCount', 'storageClassStandard', 'storageClassRrs'], originOf);
+    if (entry.volumes === undefined) throw invalidSetting(originOf('volumes'), 'missing: an erasure backend needs its drives, like /mnt/disk{1...4}/cairn');
+    const volumes = at(originOf('volumes'), () => expandVolumes(expectStringList(entry.volumes, originOf('volumes'), splitVolumeList), cwd));
+    const config: ErasureBackendConfig = { type: 'erasure', volumes, parity: {} };
+    if (entry.setDriveCount !== undefined) {
+      config.setDriveCount = at(originOf('setDriveCount'), () => checkSetDriveCount(expectInteger(entry.setDriveCount, originOf('setDriveCount'))));
+    }
+    if (entry.storageClassStandard !== undefined) {
+      config.parity.STANDARD = at(originOf('storageClassStandard'), () => parseParity(expectParity(entry.storageClassStandard, originOf('storageClassStandard'))));
+    }
+    if (entry.storageClassRrs !== undefined) {
+      config.parity.REDUCED_REDUNDANCY = at(originOf('storageClassRrs'), () => parseParity(expectParity(entry.storageClassRrs, originOf('storageClassRrs'))));
+    }
+    at(originOf('volumes'), () => checkErasureGeometry(volumes.length, config.setDriveCount, config.parity));
+    return config;
   },
 };
 

@@ -10,6 +10,7 @@
  * MINIO_PROMETHEUS_AUTH_TYPE (a different switch from metricsPublic).
  */
 import { parseAddress } from './address.js';
+import { checkSetDriveCount, parseParity } from './erasure.js';
 import { at, ConfigError, type Origin } from './errors.js';
 import {
   checkDomain, checkLogLevel, checkMetricsToken, checkMultipartExpiryMs, checkRegion, checkRequestIdleTimeoutMs, checkRootPassword, checkRootUser,
@@ -31,6 +32,9 @@ export const ENV_NAMES = {
   metricsToken: ['CAIRN_METRICS_TOKEN'],
   metricsPublic: ['CAIRN_METRICS_PUBLIC'],
   multipartExpiryMs: ['CAIRN_MULTIPART_EXPIRY'],
+  erasureSetDriveCount: ['CAIRN_ERASURE_SET_DRIVE_COUNT', 'RUSTFS_ERASURE_SET_DRIVE_COUNT', 'MINIO_ERASURE_SET_DRIVE_COUNT'],
+  storageClassStandard: ['CAIRN_STORAGE_CLASS_STANDARD', 'RUSTFS_STORAGE_CLASS_STANDARD', 'MINIO_STORAGE_CLASS_STANDARD'],
+  storageClassRrs: ['CAIRN_STORAGE_CLASS_RRS', 'RUSTFS_STORAGE_CLASS_RRS', 'MINIO_STORAGE_CLASS_RRS'],
 } as const satisfies { [K in keyof Settings]?: readonly string[] };
 
 export const CONFIG_FILE_ENV = 'CAIRN_CONFIG';
@@ -60,6 +64,9 @@ const PARSERS: { [K in EnvSetting]: (text: string, cwd: string) => Settings[K] }
   metricsToken: (text) => checkMetricsToken(text),
   metricsPublic: (text) => parseBoolean(text),
   multipartExpiryMs: (text) => checkMultipartExpiryMs(parseDuration(text)),
+  erasureSetDriveCount: (text) => checkSetDriveCount(parseWholeNumber(text)),
+  storageClassStandard: (text) => parseParity(text),
+  storageClassRrs: (text) => parseParity(text),
 };
 
 export function envLayer(env: NodeJS.ProcessEnv, cwd: string): Layer {
@@ -91,6 +98,12 @@ export function parseDuration(text: string): number {
   let total = 0;
   for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(amount) * UNIT_MS[unit];
   return total;
+}
+
+export function parseWholeNumber(text: string): number {
+  const value = text.trim();
+  if (!/^\d+$/.test(value)) throw new ConfigError(`"${text}" is not a whole number`);
+  return Number(value);
 }
 
 /** true/false, also 1/0, yes/no and on/off, any case. */

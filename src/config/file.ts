@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { parseAddress } from './address.js';
 import { parseBackends } from './backends.js';
+import { checkSetDriveCount, parseParity } from './erasure.js';
 import { at, ConfigError, invalidSetting, type Origin } from './errors.js';
 import {
   checkBackendName, checkBucketName, checkDomain, checkLogLevel, checkMaxXmlBodyBytes, checkMetricsToken, checkMultipartExpiryMs, checkRegion,
   checkRequestIdleTimeoutMs, checkRootPassword, checkRootUser, checkShutdownTimeoutMs,
 } from './schema.js';
 import {
-  expectBoolean, expectInteger, expectMapping, expectString, expectStringList, rejectUnknownKeys, type Layer, type Settings,
+  expectBoolean, expectInteger, expectMapping, expectParity, expectString, expectStringList, rejectUnknownKeys, type Layer, type Settings,
 } from './values.js';
 import { parseDuration } from './env.js';
 import { expandVolumes, splitVolumeList } from './volumes.js';
@@ -38,6 +39,9 @@ const FILE_KEYS: { [K in keyof Settings]: (value: unknown, origin: Origin, cwd: 
   metricsPublic: (v, o) => expectBoolean(v, o),
   // Milliseconds like the other *Ms keys, or a duration string such as "7d".
   multipartExpiryMs: (v, o) => at(o, () => checkMultipartExpiryMs(typeof v === 'string' ? parseDuration(v) : expectInteger(v, o))),
+  erasureSetDriveCount: (v, o) => at(o, () => checkSetDriveCount(expectInteger(v, o))),
+  storageClassStandard: (v, o) => at(o, () => parseParity(expectParity(v, o))),
+  storageClassRrs: (v, o) => at(o, () => parseParity(expectParity(v, o))),
 };
 
 export const FILE_KEY_NAMES = Object.keys(FILE_KEYS) as (keyof Settings)[];

@@ -8,8 +8,9 @@ import { formatAddress, isLoopbackHost, parseAddress } from './address.js';
 import { at, ConfigError, describeOrigin, invalidSetting, type Origin } from './errors.js';
 import { CONFIG_FILE_ENV, envLayer, readEnv } from './env.js';
 import { fileLayer } from './file.js';
+import { checkErasureGeometry } from './erasure.js';
 import {
-  DEFAULT_ROOT_PASSWORD, DEFAULT_ROOT_USER, DEFAULTS, type BackendConfig, type CairnConfig,
+  DEFAULT_ROOT_PASSWORD, DEFAULT_ROOT_USER, DEFAULTS, type BackendConfig, type CairnConfig, type ErasureBackendConfig,
 } from './schema.js';
 import type { Layer, Settings, Sourced } from './values.js';
 import { expandVolumes } from './volumes.js';
@@ -62,7 +63,12 @@ export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedCo
   const metricsPublic = pick('metricsPublic', DEFAULTS.metricsPublic);
   const multipartExpiryMs = pick('multipartExpiryMs', DEFAULTS.multipartExpiryMs);
   const { rootUser, rootPassword, credentialsAreDefault } = credentials(given('rootUser'), given('rootPassword'));
-  const { backends, defaultBackend } = backendsOf(given('backends'), given('defaultBackend'), volumes);
+  const erasureKnobs: ErasureKnobs = {
+    setDriveCount: given('erasureSetDriveCount'),
+    standard: given('storageClassStandard'),
+    rrs: given('storageClassRrs'),
+  };
+  const { backends, defaultBackend } = backendsOf(given('backends'), given('defaultBackend'), volumes, erasureKnobs);
   const bucketRoutes = pick('bucketRoutes', {});
 
   for (const [bucket, backend] of Object.entries(bucketRoutes.value)) {
@@ -108,6 +114,9 @@ export function resolveConfig({ flags = {}, env, cwd }: LoadOptions): ResolvedCo
     requestIdleTimeoutMs: requestIdleTimeoutMs.origin, metricsToken: metricsToken?.origin ?? def('metricsToken'),
     metricsPublic: metricsPublic.origin,
     multipartExpiryMs: multipartExpiryMs.origin,
+    erasureSetDriveCount: erasureKnobs.setDriveCount?.origin ?? def('erasureSetDriveCount'),
+    storageClassStandard: erasureKnobs.standard?.origin ?? def('storageClassStandard'),
+    storageClassRrs: erasureKnobs.rrs?.origin ?? def('storageClassRrs'),
   };
   return { config, origins };
 }
@@ -150,21 +159,38 @@ function credentials(user: Sourced<string> | undefined, password: Sourced<string
   return { rootUser, rootPassword, credentialsAreDefault };
 }
 
-/** Configured backends as given; otherwise one `default` backend derived from the volumes. */
+/** The erasure settings for the backend derived from the volumes (env or top-level file keys). */
+interface ErasureKnobs {
+  setDriveCount?: Sourced<number>;
+  standard?: Sourced<number>;
+  rrs?: Sourced<number>;
+}
+
+/**
+ * Configured backends as given; otherwise one `default` erasure backend over
+ * all the volumes (one volume is one drive: no parity).
+ */
 function backendsOf(
   configured: Sourced<Record<string, BackendConfig>> | undefined,
   chosen: Sourced<string> | undefined,
   volumes: Sourced<string[]>,
+  knobs: ErasureKnobs,
 ): { backends: Sourced<Record<string, BackendConfig>>; defaultBackend: Sourced<string> } {
   let backends = configured;
+  const knobsGiven = [knobs.setDriveCount, knobs.standard, knobs.rrs].filter((k) => k !== undefined);
+  if (backends && knobsGiven.length > 0) {
+    // Silently ignoring them would leave a parity the operator did not choose.
+    throw invalidSetting(knobsGiven[0].origin, 'applies to the backend derived from the volumes; with backends configured, set setDriveCount / storageClassStandard / storageClassRrs in the erasure backend\'s entry');
+  }
   if (!backends) {
-    const count = volumes.value.length;
-    if (count !== 1) {
-      // Replaced when the erasure backend lands.
-      throw invalidSetting(volumes.origin, `${count} volumes given; the erasure-coded backend that uses several volumes is not available in this build yet — give one volume`);
-    }
-    const name = DEFAULTS.defaultBackendName;
-    backends = { value: { [name]: { type: 'local', root: volumes.value[0] } }, origin: { ...volumes.origin } };
+    const parity: ErasureBackendConfig['parity'] = {};
+    if (knobs.standard) parity.STANDARD = knobs.standard.value;
+    if (knobs.rrs) parity.REDUCED_REDUNDANCY = knobs.rrs.value;
+    const geometryOrigin = knobs.setDriveCount?.origin ?? knobs.standard?.origin ?? knobs.rrs?.origin ?? volumes.origin;
+    at(geometryOrigin, () => checkErasureGeometry(volumes.value.length, knobs.setDriveCount?.value, parity));
+    const backend: ErasureBackendConfig = { type: 'erasure', volumes: volumes.value, parity };
+    if (knobs.setDriveCount) backend.setDriveCount = knobs.setDriveCount.value;
+    backends = { value: { [DEFAULTS.defaultBackendName]: backend }, origin: { ...volumes.origin } };
   }
   const names = Object.keys(backends.value);
   let defaultBackend = chosen;

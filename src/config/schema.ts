@@ -5,6 +5,7 @@
  */
 import { bucketNameProblem } from '../s3/names.js';
 import { ConfigError } from './errors.js';
+import type { ParityByStorageClass } from './erasure.js';
 
 export { ConfigError } from './errors.js';
 
@@ -16,7 +17,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * parser to BACKEND_PARSERS in backends.ts (the mapped type there makes the
  * compiler insist on it).
  */
-export type BackendConfig = LocalBackendConfig;
+export type BackendConfig = LocalBackendConfig | ErasureBackendConfig;
 export type BackendType = BackendConfig['type'];
 
 /** An existing directory tree served as S3: a bucket is a folder, an object a file. */
@@ -24,6 +25,17 @@ export interface LocalBackendConfig {
   type: 'local';
   /** Absolute path (relative input is resolved against the working directory). */
   root: string;
+}
+
+/** Objects Reed-Solomon coded across drives (volumes), grouped in erasure sets. */
+export interface ErasureBackendConfig {
+  type: 'erasure';
+  /** Absolute paths, one drive each, after ellipsis expansion. */
+  volumes: string[];
+  /** Drives per erasure set; absent: the largest divisor of the drive count up to 16. */
+  setDriveCount?: number;
+  /** Parity drives per storage class; absent: the default for the set size. */
+  parity: ParityByStorageClass;
 }
 
 export interface CairnConfig {
@@ -65,7 +77,8 @@ export const DEFAULTS = {
   address: { host: '127.0.0.1', port: 9000 },
   region: 'us-east-1',
   domains: [] as string[],
-  volumes: ['./data'],
+  /** Four drive folders: one erasure set of 2 data + 2 parity. */
+  volumes: ['./data/drive{1...4}'],
   defaultBackendName: 'default',
   logLevel: 'info' as LogLevel,
   shutdownTimeoutMs: 10_000,

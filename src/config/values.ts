@@ -26,6 +26,11 @@ export interface Settings {
   metricsToken: string;
   metricsPublic: boolean;
   multipartExpiryMs: number;
+  /** Erasure knobs for the default backend derived from the volumes. */
+  erasureSetDriveCount: number;
+  /** Parity drive counts (from EC:n). */
+  storageClassStandard: number;
+  storageClassRrs: number;
 }
 
 export interface Sourced<T> {
@@ -52,6 +57,12 @@ export function expectString(value: unknown, origin: Origin): string {
 export function expectInteger(value: unknown, origin: Origin): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   throw invalidSetting(origin, `expected a whole number, got ${typeName(value)}${typeof value === 'string' ? ` "${value}"` : ''}`);
+}
+
+/** `EC:n` as a string, or the bare number n. */
+export function expectParity(value: unknown, origin: Origin): string | number {
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value))) return value;
+  throw invalidSetting(origin, `expected EC:n (like EC:2), got ${typeName(value)}`);
 }
 
 export function expectBoolean(value: unknown, origin: Origin): boolean {

@@ -1,5 +1,6 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
+import { registerAdminRoutes } from './admin-routes.js';
 import type { FrontDoorDeps, FrontDoorEnv } from './context.js';
 import { registerObservabilityRoutes } from './obs-routes.js';
 import { newRequestId, serveS3, type RequestRecord } from './s3-handler.js';
@@ -43,6 +44,7 @@ export function createApp(deps: FrontDoorDeps): Hono<FrontDoorEnv> {
   });
 
   registerObservabilityRoutes(app, deps);
+  registerAdminRoutes(app, deps);
 
   app.all('*', async (c: Context<FrontDoorEnv>) => {
     await serveS3(c.env.incoming, c.env.outgoing, deps, c.get('record'));

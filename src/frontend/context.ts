@@ -1,4 +1,5 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { AdminService } from '../backends/admin-service.js';
 import type { IncomingBody } from '../backends/backend.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import type { CredentialStore, Principal } from '../iam/credentials.js';
@@ -32,6 +33,8 @@ export interface FrontDoorDeps {
   metrics: FrontDoorMetrics;
   /** Flips to false when shutdown starts, so readiness probes fail first. */
   ready(): boolean;
+  /** The admin API's view of storage (admin-routes.ts); absent: admin calls answer NotImplemented. */
+  admin?: AdminService;
 }
 
 /** One authenticated S3 request, as handlers see it. */

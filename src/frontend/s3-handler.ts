@@ -36,7 +36,7 @@ export function flattenHeaders(incoming: IncomingMessage): Record<string, string
   return headers;
 }
 
-function splitUrl(url: string): { rawPath: string; rawQuery: string } {
+export function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   const q = url.indexOf('?');
   return q < 0 ? { rawPath: url, rawQuery: '' } : { rawPath: url.slice(0, q), rawQuery: url.slice(q + 1) };
 }

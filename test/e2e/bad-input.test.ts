@@ -15,7 +15,8 @@ let server: TestServer;
 const bucket = 'bad-input';
 
 beforeAll(async () => {
-  server = await startTestServer({ CAIRN_REQUEST_IDLE_TIMEOUT: '1s' });
+  // Inspects the local backend's files (.cairn/tmp) to prove nothing is left behind.
+  server = await startTestServer({ CAIRN_REQUEST_IDLE_TIMEOUT: '1s' }, { backend: 'local' });
   expect((await sendSigned(server.port, { method: 'PUT', path: `/${bucket}` })).status).toBe(200);
 });
 afterAll(async () => server?.stop());

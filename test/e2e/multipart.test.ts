@@ -25,7 +25,8 @@ let s3: S3Client;
 const bucket = 'mpu-life';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // One test inspects the local backend's part files (.cairn/multipart) to prove nothing is left behind.
+  server = await startTestServer({}, { backend: 'local' });
   s3 = server.client();
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 });

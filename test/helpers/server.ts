@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
@@ -23,11 +23,22 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /**
+   * 'erasure' (the default, as for `npm start`): four drive folders
+   * `${dataDir}/drive{1...4}`, 2 data + 2 parity. 'local': `dataDir` served
+   * as a plain directory tree, for tests that inspect the local layout.
+   */
+  backend?: 'erasure' | 'local';
+}
+
 /** Starts the real server on a free loopback port over a fresh temporary data directory. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-test-'));
+  const volumes = options.backend === 'local' ? [dataDir] : [join(dataDir, 'drive{1...4}')];
+  const configFile = options.backend === 'local' ? await localBackendConfig(dataDir) : undefined;
   const config = loadConfig({
-    flags: { address: '127.0.0.1:0', volumes: [dataDir] },
+    flags: { address: '127.0.0.1:0', volumes, config: configFile },
     env: { CAIRN_ROOT_USER: ACCESS_KEY, CAIRN_ROOT_PASSWORD: SECRET_KEY, CAIRN_LOG_LEVEL: 'silent', ...env },
     cwd: process.cwd(),
   });
@@ -61,6 +72,14 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async stop() {
       await cairn.shutdown();
       await rm(dataDir, { recursive: true, force: true });
+      if (configFile) await rm(configFile, { force: true });
     },
   };
+}
+
+/** A config file naming one local backend over `dataDir` (kept outside it, so it is not an object). */
+async function localBackendConfig(dataDir: string): Promise<string> {
+  const file = `${dataDir}.local-backend.yaml`;
+  await writeFile(file, `backends:\n  default: { type: local, root: ${JSON.stringify(dataDir)} }\n`);
+  return file;
 }

@@ -55,7 +55,7 @@ import type {
   PutObjectOptions,
 } from '../backend.js';
 import { LocalBuckets } from './buckets.js';
-import { KeyLocks, objectLockKey } from './key-locks.js';
+import { KeyLocks, objectLockKey } from '../key-locks.js';
 import { listBucket } from './list-page.js';
 import { emptyBody, endOnAbort, fileBody, folderObjectBody } from './object-bodies.js';
 import { ObjectReader } from './object-reader.js';

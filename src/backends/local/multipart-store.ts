@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3Error } from '../../s3/errors.js';
 import type { MultipartUpload, UploadedPart } from '../../s3/types.js';
-import { KeyLocks } from './key-locks.js';
+import { KeyLocks } from '../key-locks.js';
 import { fsyncDirectory, isNotFound } from './safe-fs.js';
 import type { StagedFile } from './temp-files.js';
 import type { PartRow, UploadRows } from './upload-rows.js';

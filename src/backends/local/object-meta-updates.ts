@@ -3,7 +3,7 @@ import { S3Error } from '../../s3/errors.js';
 import type { Checksums, ObjectInfo, ObjectMeta, Tag } from '../../s3/types.js';
 import { copiedAlgorithms, copiedContent, needsRecompute, type RecomputedDigests } from './copy-source.js';
 import { ContentDigests, digestFile } from './file-digests.js';
-import { objectLockKey, type KeyLocks } from './key-locks.js';
+import { objectLockKey, type KeyLocks } from '../key-locks.js';
 import { foreignRow, infoFromRow, mtimeMs } from './object-info.js';
 import type { ObjectReader } from './object-reader.js';
 import { checkSourceEtag } from './object-writer.js';

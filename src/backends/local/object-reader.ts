@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ObjectInfo, ObjectSummary } from '../../s3/types.js';
-import type { KeyLocks } from './key-locks.js';
-import { objectLockKey } from './key-locks.js';
+import type { KeyLocks } from '../key-locks.js';
+import { objectLockKey } from '../key-locks.js';
 import { foreignRow, infoFromRow, md5OfHandle, mtimeMs, rowMatchesFile, summaryFromInfo } from './object-info.js';
 import type { WalkEntry } from './ordered-walk.js';
 import { folderBodyFileName, joinInside, type KeyPath } from './paths.js';

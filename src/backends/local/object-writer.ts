@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { etagMatches } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../s3/types.js';
-import { objectLockKey, type KeyLocks } from './key-locks.js';
+import { objectLockKey, type KeyLocks } from '../key-locks.js';
 import { infoFromRow, mtimeMs } from './object-info.js';
 import type { ObjectReader } from './object-reader.js';
 import type { KeyPath } from './paths.js';

@@ -1,5 +1,4 @@
 import { S3Error } from '../../s3/errors.js';
-import type { PartRow } from './upload-rows.js';
 
 /**
  * The parts a completion names, checked against those uploaded: ascending
@@ -7,12 +6,12 @@ import type { PartRow } from './upload-rows.js';
  * named (InvalidPart). The front door validated the same against listParts;
  * this re-check runs under the upload's lock, where the answer is final.
  */
-export function selectParts(uploaded: readonly PartRow[], requested: readonly { partNumber: number; etag: string }[]): PartRow[] {
+export function selectParts<P extends { partNumber: number; etag: string }>(uploaded: readonly P[], requested: readonly { partNumber: number; etag: string }[]): P[] {
   if (requested.length === 0) {
     throw new S3Error('MalformedXML', { message: 'The XML you provided was not well-formed or did not validate against our published schema' });
   }
   const byNumber = new Map(uploaded.map((p) => [p.partNumber, p]));
-  const chosen: PartRow[] = [];
+  const chosen: P[] = [];
   let previous = 0;
   for (const { partNumber, etag } of requested) {
     if (partNumber <= previous) throw new S3Error('InvalidPartOrder');

@@ -36,6 +36,19 @@ describe('RustFS and MinIO aliases', () => {
     expect([config.rootUser, config.rootPassword, config.credentialsAreDefault]).toEqual(['aliasuser', 'alias-password', false]);
   });
 
+  it.each([
+    ['RUSTFS_ERASURE_SET_DRIVE_COUNT', 'RUSTFS_STORAGE_CLASS_STANDARD', 'RUSTFS_STORAGE_CLASS_RRS'],
+    ['MINIO_ERASURE_SET_DRIVE_COUNT', 'MINIO_STORAGE_CLASS_STANDARD', 'MINIO_STORAGE_CLASS_RRS'],
+  ])('%s, %s and %s shape the derived erasure backend', (setCount, standard, rrs) => {
+    const env = { CAIRN_VOLUMES: '/d{1...8}', [setCount]: '4', [standard]: 'EC:1', [rrs]: 'ec:0' };
+    expect(resolveConfig({ env, cwd: dir }).config.backends.default).toEqual({
+      type: 'erasure',
+      volumes: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `/d${n}`),
+      setDriveCount: 4,
+      parity: { STANDARD: 1, REDUCED_REDUNDANCY: 0 },
+    });
+  });
+
   it('MINIO_SHUTDOWN_TIMEOUT takes a Go-style duration', () => {
     expect(resolveConfig({ env: { MINIO_SHUTDOWN_TIMEOUT: '5s' }, cwd: dir }).config.shutdownTimeoutMs).toBe(5000);
   });

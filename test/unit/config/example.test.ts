@@ -17,8 +17,9 @@ describe('config.example.yaml', () => {
   it('parses and validates', () => {
     const config = loadConfig({ flags: { config: examplePath }, env: {}, cwd: '/srv/cairn' });
     expect(config.address).toEqual(DEFAULTS.address);
-    expect(config.volumes).toEqual(['/srv/cairn/data']);
-    expect(config.backends).toEqual({ default: { type: 'local', root: '/srv/cairn/data' } });
+    const drives = [1, 2, 3, 4].map((n) => `/srv/cairn/data/drive${n}`);
+    expect(config.volumes).toEqual(drives);
+    expect(config.backends).toEqual({ default: { type: 'erasure', volumes: drives, parity: {} } });
     expect(config.maxXmlBodyBytes).toBe(DEFAULTS.maxXmlBodyBytes);
     expect(config.credentialsAreDefault).toBe(true);
   });
@@ -28,8 +29,9 @@ describe('config.example.yaml', () => {
     expect(loadConfig({ flags: { config: examplePath }, env: {}, cwd })).toEqual(loadConfig({ env: {}, cwd }));
   });
 
-  it('sets every key the file accepts, except the token that has no default, shown commented out', () => {
-    const optional = ['metricsToken'];
+  it('sets every key the file accepts, except those without a fixed default, shown commented out', () => {
+    // The token has no default; the erasure geometry defaults depend on the drive count.
+    const optional = ['metricsToken', 'erasureSetDriveCount', 'storageClassStandard', 'storageClassRrs'];
     expect(Object.keys(parse(exampleText) as object).sort()).toEqual(FILE_KEY_NAMES.filter((k) => !optional.includes(k)).sort());
     for (const key of optional) expect(exampleText).toMatch(new RegExp(`^# ${key}: `, 'm'));
   });
@@ -49,6 +51,6 @@ describe('config.example.yaml', () => {
 
   it('keeps working when copied elsewhere (relative paths resolve against cwd)', () => {
     const config = loadConfig({ flags: { config: examplePath }, env: {}, cwd: '/elsewhere' });
-    expect(config.volumes).toEqual([join('/elsewhere', 'data')]);
+    expect(config.volumes).toEqual([1, 2, 3, 4].map((n) => join('/elsewhere', `data/drive${n}`)));
   });
 });

@@ -16,8 +16,8 @@ describe('defaults', () => {
       rootUser: 'cairnadmin',
       rootPassword: 'cairnadmin',
       credentialsAreDefault: true,
-      volumes: [join(dir, 'data')],
-      backends: { default: { type: 'local', root: join(dir, 'data') } },
+      volumes: [1, 2, 3, 4].map((n) => join(dir, `data/drive${n}`)),
+      backends: { default: { type: 'erasure', volumes: [1, 2, 3, 4].map((n) => join(dir, `data/drive${n}`)), parity: {} } },
       defaultBackend: 'default',
       bucketRoutes: {},
       logLevel: 'info',
@@ -72,7 +72,7 @@ describe('flags beat the environment', () => {
   it('positional volumes', () => {
     const { config, origins } = resolveConfig({ flags: { volumes: ['rel/d{1...1}'] }, env, cwd: dir });
     expect(config.volumes).toEqual([join(dir, 'rel/d1')]);
-    expect(config.backends.default).toEqual({ type: 'local', root: join(dir, 'rel/d1') });
+    expect(config.backends.default).toEqual({ type: 'erasure', volumes: [join(dir, 'rel/d1')], parity: {} });
     expect(origins.volumes.source).toBe('flag');
   });
 

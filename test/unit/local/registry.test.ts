@@ -39,11 +39,11 @@ describe('backend registry', () => {
   it('builds a local backend and rejects unknown types clearly', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'cairn-registry-'));
     try {
-      const backend = createBackend({ type: 'local', root });
+      const backend = await createBackend({ type: 'local', root });
       expect(backend).toBeInstanceOf(LocalBackend);
       expect(backend.type).toBe('local');
       await backend.close();
-      expect(() => createBackend({ type: 'tape', root } as unknown as BackendSpec)).toThrow(/unknown backend type "tape"/);
+      await expect(createBackend({ type: 'tape', root } as unknown as BackendSpec)).rejects.toThrow(/unknown backend type "tape"/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -1,0 +1,158 @@
+/**
+ * Framed shards → object bytes. For each part the range touches, runs of a
+ * few blocks are read from k drives (data shard indexes first: when they
+ * verify, decoding is a copy), verified and decoded; a missing, unreadable or
+ * corrupt shard makes the run read more drives and decode again with parity.
+ * Only the blocks the range covers are read, one run ahead of the consumer.
+ */
+import { Readable } from 'node:stream';
+import type { ErasureGeometry, StripeCodec } from '../../erasure/stripe-codec.js';
+import { blockSpan } from '../../erasure/stripe.js';
+import type { ByteRange } from '../../s3/types.js';
+import type { Drive } from './drive.js';
+import { geometryOf, positionsByShard } from './layout.js';
+import { insufficientReadQuorum } from './quorum.js';
+import type { ObjectRecord, StoredPart } from './records.js';
+
+export interface ReadContext {
+  drives: readonly Drive[];
+  codec: StripeCodec;
+  /** Blocks decoded per run (memory per read ≈ 2 runs). */
+  blocksPerRun: number;
+  /** Called once per read when parity was needed or a shard was missing, unreadable or corrupt. */
+  onDegraded?: () => void;
+}
+
+/** Reads `length` framed bytes at `offset` of one shard index of one part. */
+export type ShardSource = (shardIndex: number, offset: number, length: number) => Promise<Buffer>;
+
+export function readObject(context: ReadContext, record: ObjectRecord, range: ByteRange | undefined, signal?: AbortSignal): Readable {
+  return Readable.from(objectChunks(context, record, range ?? { start: 0, end: record.size - 1 }, signal), { objectMode: false });
+}
+
+async function* objectChunks(context: ReadContext, record: ObjectRecord, range: ByteRange, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const health = { degraded: false };
+  try {
+    let partStart = 0;
+    for (const part of record.parts) {
+      const partEnd = partStart + part.size - 1;
+      if (part.size > 0 && partEnd >= range.start && partStart <= range.end) {
+        const local = { start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
+        yield* partChunks(context, record, part, local, health, signal);
+      }
+      partStart += part.size;
+      if (partStart > range.end) break;
+    }
+  } finally {
+    if (health.degraded) context.onDegraded?.();
+  }
+}
+
+/** One part's bytes [range.start, range.end] (part-relative), decoding one run ahead of the consumer. */
+async function* partChunks(
+  context: ReadContext,
+  record: ObjectRecord,
+  part: StoredPart,
+  range: ByteRange,
+  health: { degraded: boolean },
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
+  const geometry = geometryOf(record.layout);
+  const decoder = new RunDecoder(context.codec, geometry, shardSourceFor(context.drives, record, part), health);
+  const runBytes = geometry.blockSize * context.blocksPerRun;
+  const runs: ByteRange[] = [];
+  for (let start = range.start; start <= range.end; start = (Math.floor(start / runBytes) + 1) * runBytes) {
+    runs.push({ start, end: Math.min(range.end, (Math.floor(start / runBytes) + 1) * runBytes - 1) });
+  }
+  const decodeRun = (run: ByteRange) => {
+    const span = blockSpan(run.start, run.end, part.size, geometry);
+    const decoded = decoder.decode(span.shardOffset, span.shardLength, span.dataLength).then((data) =>
+      data.subarray(run.start - span.dataStart, run.end - span.dataStart + 1),
+    );
+    decoded.catch(() => undefined); // awaited below unless the consumer went away
+    return decoded;
+  };
+  let next = decodeRun(runs[0]);
+  for (let i = 0; i < runs.length; i++) {
+    signal?.throwIfAborted();
+    const current = await next;
+    if (i + 1 < runs.length) next = decodeRun(runs[i + 1]);
+    yield current;
+  }
+}
+
+/**
+ * Decodes runs of one part, remembering which shard indexes failed so later
+ * runs go straight to good ones.
+ */
+class RunDecoder {
+  private readonly bad = new Set<number>();
+
+  constructor(
+    private readonly codec: StripeCodec,
+    private readonly geometry: ErasureGeometry,
+    private readonly source: ShardSource,
+    private readonly health: { degraded: boolean },
+  ) {}
+
+  async decode(shardOffset: number, shardLength: number, dataLength: number): Promise<Buffer> {
+    const { dataShards, parityShards } = this.geometry;
+    const total = dataShards + parityShards;
+    const shards: (Buffer | undefined)[] = new Array(total).fill(undefined);
+    // Data shards first (no arithmetic when they verify), then parity; known-bad ones never.
+    const order = Array.from({ length: total }, (_, index) => index).filter((index) => !this.bad.has(index));
+    if (order.slice(0, dataShards).some((index) => index >= dataShards)) this.health.degraded = true;
+    let tried = 0;
+    let present = 0;
+    for (;;) {
+      const wanted = order.slice(tried, tried + dataShards - present);
+      tried += wanted.length;
+      if (present + wanted.length < dataShards) throw insufficientReadQuorum();
+      await Promise.all(
+        wanted.map(async (index) => {
+          try {
+            shards[index] = await this.source(index, shardOffset, shardLength);
+            present++;
+          } catch {
+            this.markBad(index);
+          }
+        }),
+      );
+      if (present < dataShards) continue;
+      const result = await this.codec.decode(this.geometry, shards, dataLength);
+      for (const index of result.corrupt) {
+        this.markBad(index);
+        shards[index] = undefined;
+        present--;
+      }
+      if (result.data) return result.data;
+      if (result.corrupt.length === 0) throw insufficientReadQuorum();
+      this.health.degraded = true;
+    }
+  }
+
+  private markBad(index: number): void {
+    this.bad.add(index);
+    this.health.degraded = true;
+  }
+}
+
+/** Where a part's shards come from: its shard files on the drives, or the inline bytes of each drive's record. */
+export function shardSourceFor(drives: readonly Drive[], record: ObjectRecord, part: StoredPart): ShardSource {
+  const positions = positionsByShard(record.layout);
+  if (part.file !== undefined) {
+    const file = part.file;
+    return (shardIndex, offset, length) => drives[positions[shardIndex]].files.read(record.bucket, record.dataId, file, offset, length);
+  }
+  return async (shardIndex, offset, length) => {
+    const inline = shardIndex === record.layout.shardIndex ? part.inline : inlineShardOf(drives[positions[shardIndex]], record, part.partNumber);
+    if (!inline || inline.length < offset + length) throw new Error(`inline shard ${shardIndex} of ${record.bucket}/${record.key} is missing or short`);
+    return inline.subarray(offset, offset + length);
+  };
+}
+
+function inlineShardOf(drive: Drive, record: ObjectRecord, partNumber: number): Buffer | undefined {
+  const own = drive.meta.getObject(record.bucket, record.key);
+  if (!own || own.dataId !== record.dataId) return undefined;
+  return own.parts.find((part) => part.partNumber === partNumber)?.inline;
+}

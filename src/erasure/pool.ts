@@ -1,0 +1,106 @@
+/**
+ * StripeCodec over a piscina worker pool: the arithmetic and CRC32 framing of
+ * encode, and any reconstruction, run off the event loop. Buffers are moved
+ * (transferred), never copied, in both directions where the contract allows:
+ * - encode: the caller's data is moved to the worker (the contract lets encode
+ *   take it) and the framed shards come back as one moved ArrayBuffer;
+ * - decode/rebuild: the caller keeps its shards, so the main thread verifies
+ *   them (CRC32, ~5 GB/s native) and copies out healthy data without a
+ *   round trip; only reconstruction goes to a worker, with copies of the shards.
+ * Small runs stay on the calling thread: a round trip costs more than the work.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { InThreadStripeCodec } from './in-thread-codec.js';
+import { checkCodecGeometry, runShardLength } from './frames.js';
+import type { CodecTask } from './pool-tasks.js';
+import { assembleRun, dataShardsIntact, recoverable, verifyRun, type RunVerification } from './run-codec.js';
+import type { DecodeResult, ErasureGeometry, StripeCodec } from './stripe-codec.js';
+
+/** Below this many data bytes a run is coded in-thread. */
+export const POOL_MIN_BYTES = 64 * 1024;
+
+/**
+ * piscina starts workers from a file. Production runs dist/src/erasure/pool.js
+ * with worker.js beside it. Tests run this module as TypeScript source through
+ * vitest, and a worker thread cannot load worker.ts: there the pool uses the
+ * built dist/src/erasure/worker.js, which is why package.json's "test" script
+ * builds before running vitest.
+ */
+function workerFile(): string {
+  const here = new URL(import.meta.url);
+  const url = here.pathname.endsWith('.ts') ? new URL('../../dist/src/erasure/worker.js', here) : new URL('./worker.js', here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`codec worker ${path} is missing: run \`npm run build\` first`);
+  return path;
+}
+
+export class PooledStripeCodec implements StripeCodec {
+  private readonly pool: Piscina;
+  private readonly local = new InThreadStripeCodec();
+
+  constructor(threads = availableParallelism()) {
+    // Idle workers are unref'd by piscina: an idle pool does not keep the process alive.
+    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 30_000 });
+  }
+
+  async encode(geometry: ErasureGeometry, data: Buffer): Promise<Buffer[]> {
+    checkCodecGeometry(geometry);
+    if (data.length < POOL_MIN_BYTES) return this.local.encode(geometry, data);
+    // Before the move: a moved Buffer reads as empty.
+    const shardLength = runShardLength(geometry, data.length);
+    const moved = movable(data);
+    const backing = await this.run({ op: 'encode', geometry, data: moved }, [moved]);
+    return Array.from({ length: geometry.dataShards + geometry.parityShards }, (_, i) => Buffer.from(backing, i * shardLength, shardLength));
+  }
+
+  async decode(geometry: ErasureGeometry, shards: (Buffer | undefined)[], dataLength: number): Promise<DecodeResult> {
+    const verification = verifyRun(geometry, shards, dataLength);
+    const { corrupt } = verification;
+    if (!recoverable(geometry, verification)) return { corrupt };
+    if (dataShardsIntact(geometry, verification) || dataLength < POOL_MIN_BYTES) {
+      return { data: assembleRun(this.local.kernel, geometry, shards, dataLength, verification), corrupt };
+    }
+    const task = this.shardTask(shards);
+    const backing = await this.run({ op: 'assemble', geometry, shards: task.shards, dataLength, validMasks: verification.validMasks }, task.transfer);
+    return { data: Buffer.from(backing), corrupt };
+  }
+
+  async rebuild(geometry: ErasureGeometry, shards: (Buffer | undefined)[], dataLength: number, wanted: number[]): Promise<Buffer[]> {
+    if (dataLength < POOL_MIN_BYTES) return this.local.rebuild(geometry, shards, dataLength, wanted);
+    const verification: RunVerification = verifyRun(geometry, shards, dataLength);
+    if (!recoverable(geometry, verification)) throw new Error(`cannot rebuild: fewer than ${geometry.dataShards} valid shards for some block`);
+    const task = this.shardTask(shards);
+    const backing = await this.run({ op: 'rebuild', geometry, shards: task.shards, dataLength, validMasks: verification.validMasks, wanted }, task.transfer);
+    const shardLength = runShardLength(geometry, dataLength);
+    return wanted.map((_, i) => Buffer.from(backing, i * shardLength, shardLength));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private run(task: CodecTask, transferList: ArrayBuffer[]): Promise<ArrayBuffer> {
+    return this.pool.run(task, { transferList }) as Promise<ArrayBuffer>;
+  }
+
+  /** The caller keeps its shards: the worker gets copies, each in its own ArrayBuffer to move. */
+  private shardTask(shards: (Buffer | undefined)[]) {
+    const copies = shards.map((shard) => (shard ? new Uint8Array(shard).buffer : undefined));
+    return { shards: copies, transfer: copies.filter((c): c is ArrayBuffer => c !== undefined) };
+  }
+}
+
+/**
+ * An ArrayBuffer holding exactly `data`, to move to a worker. A Buffer that
+ * spans its whole ArrayBuffer (Buffer.allocUnsafe ≥ 4 KiB, Buffer.concat of
+ * large chunks) moves as it is; a view into a larger or shared buffer is
+ * copied, because moving detaches the whole ArrayBuffer.
+ */
+function movable(data: Buffer): ArrayBuffer {
+  const backing = data.buffer;
+  if (backing instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === backing.byteLength) return backing;
+  return new Uint8Array(data).buffer;
+}

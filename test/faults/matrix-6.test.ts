@@ -1,0 +1,3 @@
+import { describeFaultMatrix } from './matrix.js';
+
+describeFaultMatrix({ drives: 6, parity: 2 });
