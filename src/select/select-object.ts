@@ -19,11 +19,13 @@ import { jsonRowEncoder } from './output-json.js';
 import type { SelectRequest } from './request.js';
 import type { ScanRangeCut } from './scan-range.js';
 import { duckdbNewLine } from './source.js';
-import { stageObject, type StagedInput } from './staging.js';
+import { openSandbox, type QuerySandbox } from './sandbox.js';
+import { stageObject } from './staging.js';
 
 /**
- * SelectObjectContent end to end: backend.getObject → staging (temp file,
- * decompressed, range-cut) → DuckDB → row encoder → event stream.
+ * SelectObjectContent end to end: a sandbox (the query's own DuckDB) →
+ * backend.getObject → staging into the sandbox's input file (decompressed,
+ * range-cut) → DuckDB → row encoder → event stream.
  *
  * Failures found before the reply starts (bad SQL, missing key, unreadable
  * header…) reject `selectObjectContent` and become ordinary XML errors. If
@@ -46,10 +48,12 @@ export interface SelectTarget {
   signal: AbortSignal;
   /** Told about failures that reach the client as InternalError, with their cause. */
   onInternalError?: (err: S3Error) => void;
+  /** COMMIT_AFTER_MS and KEEPALIVE_MS unless given (tests shorten them). */
+  timing?: { commitAfterMs: number; keepAliveMs: number };
 }
 
 interface Prepared {
-  staged: StagedInput;
+  sandbox: QuerySandbox;
   query: RunningQuery;
 }
 
@@ -71,32 +75,33 @@ async function fetchInput(request: SelectRequest, target: SelectTarget): Promise
 }
 
 async function prepare(request: SelectRequest, target: SelectTarget, counts: ScanCounts): Promise<Prepared> {
-  const { body, cut } = await fetchInput(request, target);
-  const input = request.input;
-  const translate = input.format === 'CSV' && input.recordDelimiter !== '\n' && !duckdbNewLine(input.recordDelimiter) ? input.recordDelimiter.charCodeAt(0) : undefined;
-  const staged = await stageObject(body, {
-    compression: request.compression,
-    cut,
-    translateRecordEnd: translate,
-    signal: target.signal,
-    onProgress: (scanned, processed) => {
-      counts.bytesScanned = scanned;
-      counts.bytesProcessed = processed;
-    },
-  });
+  const sandbox = await openSandbox();
   try {
-    const query = await startQuery({ expression: request.expression, input, path: staged.path, empty: staged.bytesProcessed === 0, signal: target.signal });
-    return { staged, query };
+    const { body, cut } = await fetchInput(request, target);
+    const input = request.input;
+    const translate = input.format === 'CSV' && input.recordDelimiter !== '\n' && !duckdbNewLine(input.recordDelimiter) ? input.recordDelimiter.charCodeAt(0) : undefined;
+    const staged = await stageObject(body, sandbox.inputPath, {
+      compression: request.compression,
+      cut,
+      translateRecordEnd: translate,
+      signal: target.signal,
+      onProgress: (scanned, processed) => {
+        counts.bytesScanned = scanned;
+        counts.bytesProcessed = processed;
+      },
+    });
+    const query = await startQuery({ expression: request.expression, input, sandbox, empty: staged.bytesProcessed === 0, signal: target.signal });
+    return { sandbox, query };
   } catch (err) {
-    await staged.remove();
+    await sandbox.dispose();
     throw err;
   }
 }
 
-/** Awaits `promise`, yielding a Cont message each time KEEPALIVE_MS pass first. */
-async function* keepAlive<T>(promise: Promise<T>, result: { value?: T }): AsyncGenerator<Buffer> {
+/** Awaits `promise`, yielding a Cont message each time `everyMs` pass first. */
+async function* keepAlive<T>(promise: Promise<T>, result: { value?: T }, everyMs: number): AsyncGenerator<Buffer> {
   const settled = promise.then(() => true, () => true);
-  while (!(await Promise.race([settled, sleep(KEEPALIVE_MS, false, { ref: false })]))) yield contEvent();
+  while (!(await Promise.race([settled, sleep(everyMs, false, { ref: false })]))) yield contEvent();
   result.value = await promise;
 }
 
@@ -104,19 +109,24 @@ function rowEncoder(request: SelectRequest, query: RunningQuery): RowEncoder {
   return request.output.format === 'CSV' ? csvRowEncoder(query.columns, request.output) : jsonRowEncoder(query.columns, request.output);
 }
 
-/** Stops the query and removes the staged file, once preparing has settled; safe to call twice. */
+/**
+ * Stops the query, once preparing has settled, and disposes of its sandbox
+ * (instance, staged input) without holding up the end of the reply; safe to
+ * call twice.
+ */
 async function release(preparing: Promise<Prepared>): Promise<void> {
   const prepared = await preparing.catch(() => undefined);
   await prepared?.query.close();
-  await prepared?.staged.remove();
+  void prepared?.sandbox.dispose();
 }
 
 async function* events(request: SelectRequest, target: SelectTarget, preparing: Promise<Prepared>, counts: ScanCounts, started: () => void): AsyncGenerator<Buffer> {
   started();
   let failure: S3Error | undefined;
   try {
+    const keepAliveMs = target.timing?.keepAliveMs ?? KEEPALIVE_MS;
     const box: { value?: Prepared } = {};
-    yield* keepAlive(preparing, box);
+    yield* keepAlive(preparing, box, keepAliveMs);
     const query = box.value!.query;
     const encode = rowEncoder(request, query);
     if (request.requestProgress) yield progressEvent(counts);
@@ -132,7 +142,7 @@ async function* events(request: SelectRequest, target: SelectTarget, preparing: 
     };
     for (;;) {
       const next: { value?: (string | null)[][] | null } = {};
-      yield* keepAlive(query.nextChunk(), next);
+      yield* keepAlive(query.nextChunk(), next, keepAliveMs);
       const columns = next.value;
       if (!columns) break;
       const rowCount = columns[0]?.length ?? 0;
@@ -174,7 +184,7 @@ export async function selectObjectContent(request: SelectRequest, target: Select
   const counts: ScanCounts = { bytesScanned: 0, bytesProcessed: 0, bytesReturned: 0 };
   const preparing = prepare(request, target, counts);
   preparing.catch(() => undefined);
-  await Promise.race([preparing, sleep(COMMIT_AFTER_MS, undefined, { ref: false })]);
+  await Promise.race([preparing, sleep(target.timing?.commitAfterMs ?? COMMIT_AFTER_MS, undefined, { ref: false })]);
   let started = false;
   const stream = Readable.from(events(request, target, preparing, counts, () => (started = true)), { objectMode: false });
   // A stream destroyed before its first read never runs the generator: clean up here instead.

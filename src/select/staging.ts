@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +7,19 @@ import { createGunzip } from 'node:zlib';
 import unbzip2Stream from 'unbzip2-stream';
 import { isS3Error, S3Error } from '../s3/errors.js';
 import type { Compression } from './request.js';
+import { FileSink } from './file-sink.js';
 import { ScanRangeCutter, type ScanRangeCut } from './scan-range.js';
 
 /**
- * Puts an object's bytes where DuckDB can read them: a temp file in the
- * server's own staging directory, written as the backend streams the object
- * (never held in memory), decompressed on the way. The staging directory is
- * the only place DuckDB may read (duckdb-runner.ts), and every staged file is
- * removed by its owner whatever happens (`StagedInput.remove`).
+ * Puts an object's bytes where DuckDB can read them: the query sandbox's
+ * input file (sandbox.ts), written as the backend streams the object (never
+ * held in memory), decompressed on the way. The sandbox owns the file and
+ * removes it with its directory; a failed staging removes what it wrote.
  */
 
 let stagingRoot: string | undefined;
 
-/** The process's staging directory (0700), created on first use and removed at exit. */
+/** The process's staging directory (0700), holding the sandboxes' directories; created on first use and removed at exit. */
 export function stagingDirectory(): string {
   if (!stagingRoot) {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-select-'));
@@ -31,12 +30,10 @@ export function stagingDirectory(): string {
 }
 
 export interface StagedInput {
-  path: string;
   /** Bytes read from the backend. */
   bytesScanned: number;
   /** Bytes written for DuckDB (after decompression and range cutting). */
   bytesProcessed: number;
-  remove(): Promise<void>;
 }
 
 export interface StagingOptions {
@@ -101,15 +98,19 @@ function replaceByte(chunk: Buffer, from: number): Buffer {
 }
 
 /**
- * Streams `body` into a new staged file. Decompression failures become
+ * Streams `body` into a new file at `path`. Decompression failures become
  * TruncatedInput; backend errors pass through as they are.
  */
-export async function stageObject(body: Readable, options: StagingOptions): Promise<StagedInput> {
-  const path = join(stagingDirectory(), randomUUID());
-  const staged: StagedInput = { path, bytesScanned: 0, bytesProcessed: 0, remove: () => unlink(path).catch(() => undefined) };
-  const file = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-  const fileError = new Promise<never>((_, reject) => file.once('error', reject));
-  fileError.catch(() => undefined);
+export async function stageObject(body: Readable, path: string, options: StagingOptions): Promise<StagedInput> {
+  const staged: StagedInput = { bytesScanned: 0, bytesProcessed: 0 };
+  // Created before the body is piped anywhere: a decompressor's error must find the loop below listening.
+  let file: FileSink;
+  try {
+    file = await FileSink.create(path);
+  } catch (err) {
+    body.destroy();
+    throw err;
+  }
   const decompress = decompressor(options.compression);
   const source: Readable = decompress
     ? body.pipe(counter((n) => (staged.bytesScanned += n))).pipe(decompress)
@@ -126,15 +127,15 @@ export async function stageObject(body: Readable, options: StagingOptions): Prom
       let bytes = cutter ? cutter.take(chunk) : chunk;
       if (options.translateRecordEnd !== undefined) bytes = replaceByte(bytes, options.translateRecordEnd);
       staged.bytesProcessed += bytes.length;
-      if (bytes.length > 0 && !file.write(bytes)) await Promise.race([new Promise<void>((r) => file.once('drain', () => r())), fileError]);
+      await file.write(bytes);
       options.onProgress?.(staged.bytesScanned, staged.bytesProcessed);
       if (cutter?.done) break;
     }
-    await Promise.race([new Promise<void>((resolve) => file.end(resolve)), fileError]);
+    await file.finish();
     return staged;
   } catch (err) {
-    file.destroy();
-    await staged.remove();
+    await file.abandon();
+    await unlink(path).catch(() => undefined);
     if (isS3Error(err) || !decompress) throw err;
     throw new S3Error('TruncatedInput', { cause: err });
   } finally {

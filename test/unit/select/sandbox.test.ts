@@ -1,21 +1,30 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sandboxedConnection } from '../../../src/select/duckdb-runner.js';
+import { openSandbox, QuerySandbox } from '../../../src/select/sandbox.js';
 import { stagingDirectory } from '../../../src/select/staging.js';
 
 /**
- * The DuckDB instance S3 Select runs on, tested with raw SQL as if the
- * compiler had been bypassed: only the staging directory is reachable and
- * nothing can change that.
+ * The DuckDB instance each S3 Select query runs on, tested with raw SQL as if
+ * the compiler had been bypassed: it reads its own staged input and nothing
+ * else (not another query's input beside it), and nothing can change that.
  */
+let mine: QuerySandbox;
+let other: QuerySandbox;
 let connection: DuckDBConnection;
 
 beforeAll(async () => {
-  connection = await sandboxedConnection();
+  [mine, other] = await Promise.all([QuerySandbox.create(), QuerySandbox.create()]);
+  writeFileSync(mine.inputPath, 'a,b\n1,2\n');
+  writeFileSync(other.inputPath, 'secret,x\n3,4\n');
+  connection = await mine.connect();
 });
-afterAll(() => connection?.closeSync());
+afterAll(async () => {
+  connection?.closeSync();
+  await mine?.dispose();
+  await other?.dispose();
+});
 
 async function refusal(sql: string): Promise<string> {
   try {
@@ -26,32 +35,66 @@ async function refusal(sql: string): Promise<string> {
   return 'allowed';
 }
 
-describe('DuckDB sandbox', () => {
-  it('reads staged files only', async () => {
-    const staged = join(stagingDirectory(), 'sandbox-test');
-    writeFileSync(staged, 'a,b\n1,2\n');
-    const rows = await connection.runAndReadAll(`SELECT * FROM read_csv('${staged}', all_varchar = true)`);
+describe('a query sandbox', () => {
+  it('reads its own staged input; its warm-up file is gone before it is handed out', async () => {
+    expect(existsSync(join(dirname(mine.inputPath), 'warmup'))).toBe(false);
+    const rows = await connection.runAndReadAll(`SELECT * FROM read_csv('${mine.inputPath}', all_varchar = true)`);
     expect(rows.getRows()).toEqual([['1', '2']]);
-    rmSync(staged);
+  });
+
+  it("cannot read another query's input in the same staging directory, nor anything else", async () => {
+    const root = stagingDirectory();
+    expect(dirname(dirname(other.inputPath))).toBe(root);
+    const loose = join(root, 'loose-file');
+    writeFileSync(loose, 'x\n');
     for (const sql of [
+      `SELECT * FROM read_csv('${other.inputPath}')`,
+      `SELECT * FROM read_text('${other.inputPath}')`,
+      `SELECT * FROM read_blob('${other.inputPath}')`,
+      `SELECT * FROM read_csv('${dirname(mine.inputPath)}/../${relative(root, other.inputPath)}')`,
+      `SELECT * FROM read_csv('${mine.inputPath}/../../${relative(root, other.inputPath)}')`,
+      `SELECT * FROM read_csv('${root}/*/input')`,
+      `SELECT * FROM read_csv('${loose}')`,
+      `SELECT * FROM glob('${root}/*')`,
+      `SELECT * FROM glob('${dirname(mine.inputPath)}/*')`,
       "SELECT * FROM read_csv('/etc/passwd')",
       "SELECT * FROM read_text('/etc/hostname')",
       "SELECT * FROM glob('/etc/*')",
       "SELECT * FROM sniff_csv('/etc/passwd')",
-      "COPY (SELECT 1) TO '/tmp/cairn-sandbox-escape.csv'",
-      "ATTACH '/tmp/cairn-sandbox-escape.db'",
+      "SELECT * FROM read_csv('input')",
       "SELECT * FROM read_csv('../../etc/passwd')",
-      `SELECT * FROM read_csv('${stagingDirectory()}/../../etc/passwd')`,
+      `COPY (SELECT 1) TO '${join(root, 'escape.csv')}'`,
+      `COPY (SELECT 1) TO '${other.inputPath}'`,
+      "ATTACH '/tmp/cairn-sandbox-escape.db'",
     ]) {
       expect(await refusal(sql), sql).toMatch(/Permission Error|not allowed|disabled/i);
     }
+    expect(existsSync(join(root, 'escape.csv'))).toBe(false);
   });
 
   it('cannot be reconfigured or extended', async () => {
-    for (const sql of ['SET enable_external_access = true', "SET allowed_directories = ['/']", 'SET memory_limit = \'100GB\'', 'SET lock_configuration = false', 'SET autoinstall_known_extensions = true']) {
+    for (const sql of [
+      'SET enable_external_access = true',
+      "SET allowed_directories = ['/']",
+      `SET allowed_paths = ['${other.inputPath}']`,
+      "SET temp_directory = '/tmp'",
+      "SET memory_limit = '100GB'",
+      'SET lock_configuration = false',
+      'SET autoinstall_known_extensions = true',
+      'RESET allowed_paths',
+    ]) {
       expect(await refusal(sql), sql).toMatch(/Cannot change configuration option|locked/i);
     }
     expect(await refusal('INSTALL httpfs')).not.toBe('allowed');
     expect(await refusal("LOAD '/tmp/evil.duckdb_extension'")).not.toBe('allowed');
+  });
+
+  it('is handed out warm, one per query, and leaves nothing behind', async () => {
+    const [a, b] = await Promise.all([openSandbox(), openSandbox()]);
+    expect(a.inputPath).not.toBe(b.inputPath);
+    writeFileSync(a.inputPath, 'x\n');
+    await Promise.all([a.dispose(), b.dispose()]);
+    expect(existsSync(dirname(a.inputPath))).toBe(false);
+    expect(existsSync(dirname(b.inputPath))).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ScanRangeCutter } from '../../../src/select/scan-range.js';
 import { stageObject } from '../../../src/select/staging.js';
 
@@ -35,36 +37,51 @@ describe('ScanRange record boundaries', () => {
 });
 
 describe('staging', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-staging-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  const nextPath = () => join(dir, `input-${files++}`);
+
   it('stages plain, gzip and bzip2 bodies and counts bytes', async () => {
     const text = 'x,y\n'.repeat(1000);
-    const plain = await stageObject(Readable.from([Buffer.from(text)]), { compression: 'NONE' });
-    expect(readFileSync(plain.path, 'utf8')).toBe(text);
-    await plain.remove();
-    expect(existsSync(plain.path)).toBe(false);
+    const plainPath = nextPath();
+    const plain = await stageObject(Readable.from([Buffer.from(text)]), plainPath, { compression: 'NONE' });
+    expect(readFileSync(plainPath, 'utf8')).toBe(text);
+    expect([plain.bytesScanned, plain.bytesProcessed]).toEqual([text.length, text.length]);
 
     const gz = gzipSync(text);
-    const gzipped = await stageObject(Readable.from([gz]), { compression: 'GZIP' });
-    expect(readFileSync(gzipped.path, 'utf8')).toBe(text);
+    const gzPath = nextPath();
+    const gzipped = await stageObject(Readable.from([gz]), gzPath, { compression: 'GZIP' });
+    expect(readFileSync(gzPath, 'utf8')).toBe(text);
     expect([gzipped.bytesScanned, gzipped.bytesProcessed]).toEqual([gz.length, text.length]);
-    await gzipped.remove();
 
     // Python's bz2.compress(b'x,y\n' * 1000), made once.
     const bz = Buffer.from('QlpoOTFBWSZTWQvj32kABdvQgAAQAAQAYCAAMM00E1UemqQapB+pBqkHC7kinChIBfHvtIA=', 'base64');
-    const bzipped = await stageObject(Readable.from([bz.subarray(0, 10), bz.subarray(10)]), { compression: 'BZIP2' });
-    expect(readFileSync(bzipped.path, 'utf8')).toBe(text);
-    await bzipped.remove();
+    const bzPath = nextPath();
+    await stageObject(Readable.from([bz.subarray(0, 10), bz.subarray(10)]), bzPath, { compression: 'BZIP2' });
+    expect(readFileSync(bzPath, 'utf8')).toBe(text);
+  });
+
+  it('stages a body of many chunks byte for byte', async () => {
+    const chunks = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1000 + i * 97, i % 251));
+    const path = nextPath();
+    const staged = await stageObject(Readable.from(chunks), path, { compression: 'NONE' });
+    expect(readFileSync(path).equals(Buffer.concat(chunks))).toBe(true);
+    expect(staged.bytesProcessed).toBe(Buffer.concat(chunks).length);
   });
 
   it('fails corrupt compressed input with TruncatedInput and leaves no file', async () => {
     for (const compression of ['GZIP', 'BZIP2'] as const) {
-      const err = await stageObject(Readable.from([Buffer.from('definitely not compressed data')]), { compression }).catch((e: unknown) => e);
+      const path = nextPath();
+      const err = await stageObject(Readable.from([Buffer.from('definitely not compressed data')]), path, { compression }).catch((e: unknown) => e);
       expect((err as { code: string }).code).toBe('TruncatedInput');
+      expect(existsSync(path)).toBe(false);
     }
   });
 
   it('rewrites an unusual record delimiter to LF', async () => {
-    const staged = await stageObject(Readable.from([Buffer.from('a;b|c;d|')]), { compression: 'NONE', translateRecordEnd: '|'.charCodeAt(0) });
-    expect(readFileSync(staged.path, 'utf8')).toBe('a;b\nc;d\n');
-    await staged.remove();
+    const path = nextPath();
+    await stageObject(Readable.from([Buffer.from('a;b|c;d|')]), path, { compression: 'NONE', translateRecordEnd: '|'.charCodeAt(0) });
+    expect(readFileSync(path, 'utf8')).toBe('a;b\nc;d\n');
   });
 });
