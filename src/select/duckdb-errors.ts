@@ -1,5 +1,6 @@
 import { isS3Error, S3Error, type S3ErrorCode } from '../s3/errors.js';
 import type { InputFormat } from './request.js';
+import { BUILT_STRING_TOO_LONG } from './sql/limits.js';
 
 /**
  * Turns a DuckDB failure into an S3 Select error. The DuckDB message is
@@ -8,6 +9,8 @@ import type { InputFormat } from './request.js';
  */
 
 const RULES: [RegExp, S3ErrorCode | ((input: InputFormat) => S3ErrorCode)][] = [
+  // First: the generated SQL's own error (sql/concatenation.ts), whatever else DuckDB wraps around it.
+  [new RegExp(BUILT_STRING_TOO_LONG), 'OverMaxRecordSize'],
   [/maximum_object_size|Maximum line size|line size of|exceeds the maximum/i, 'OverMaxRecordSize'],
   [/^Conversion Error|Could not convert|Could not cast/i, 'CastFailed'],
   [/overflow/i, 'IntegerOverflow'],

@@ -39,6 +39,8 @@ export const COMMIT_AFTER_MS = 2000;
 export const KEEPALIVE_MS = 2000;
 /** Progress messages (when requested) are at most this frequent during the scan. */
 const PROGRESS_EVERY_MS = 1000;
+/** Longest a produced row waits in a part-filled Records message while later chunks are read. */
+const RECORDS_FLUSH_MS = 100;
 
 export interface SelectTarget {
   backend: Backend;
@@ -133,11 +135,13 @@ async function* events(request: SelectRequest, target: SelectTarget, preparing: 
     let lastProgress = Date.now();
     let batch: string[] = [];
     let batchBytes = 0;
+    let lastFlush = Date.now();
     const flush = (): Buffer => {
       const payload = Buffer.from(batch.join(''), 'utf8');
       counts.bytesReturned += payload.length;
       batch = [];
       batchBytes = 0;
+      lastFlush = Date.now();
       return recordsEvent(payload);
     };
     for (;;) {
@@ -153,12 +157,14 @@ async function* events(request: SelectRequest, target: SelectTarget, preparing: 
         batch.push(line);
         batchBytes += bytes;
       }
-      if (batchBytes > 0) yield flush();
+      // Small chunks (a selective filter yields a few rows per chunk) share one Records message, sent at least every RECORDS_FLUSH_MS.
+      if (batchBytes > 0 && Date.now() - lastFlush >= RECORDS_FLUSH_MS) yield flush();
       if (request.requestProgress && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         yield progressEvent(counts);
       }
     }
+    if (batchBytes > 0) yield flush();
     if (request.requestProgress) yield progressEvent(counts);
     yield statsEvent(counts);
     yield endEvent();

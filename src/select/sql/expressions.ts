@@ -1,5 +1,6 @@
 import { S3Error } from '../../s3/errors.js';
 import type { ComparisonOp, DatePart, Expr } from './ast.js';
+import { boundedConcatenation, concatOperands } from './concatenation.js';
 import { resolveReference, type Scope } from './references.js';
 import { ParamList, quoteString } from './sql-text.js';
 import { strftimeFormat } from './timestamp-format.js';
@@ -54,7 +55,7 @@ export function generate(expr: Expr, ctx: ExprContext): Typed {
     case 'arith':
       return arithmetic(expr.op, generate(expr.left, ctx), generate(expr.right, ctx));
     case 'concat':
-      return typed(`(${asText(generate(expr.left, ctx)).sql} || ${asText(generate(expr.right, ctx)).sql})`, 'string');
+      return boundedConcatenation(concatOperands(expr).map((o) => asText(generate(o, ctx))));
     case 'like':
       return like(expr, ctx);
     case 'between':

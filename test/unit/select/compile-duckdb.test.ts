@@ -108,6 +108,19 @@ describe('operators and functions', () => {
     });
   });
 
+  test('|| is one bounded concatenation: NULL if any operand is, refused past 1 MiB before the string is built', async () => {
+    expect(await one("s.Name || '-' || (s.City || '/' || s.age), 'a' || NULL || 'b', 1 || 'x' || 2.5")).toEqual({
+      _1: 'Alice-Paris/31', _3: '1x2.5',
+    });
+    const big = h.csvSource(h.file('big.csv', `${'x'.repeat(300_000)}\n`), { format: 'CSV', columnCount: 1 }, false);
+    const shape: CsvShape = { format: 'CSV', columnCount: 1 };
+    expect(await h.select('SELECT CHAR_LENGTH(_1 || _1 || _1) FROM S3Object', shape, big)).toEqual([{ _1: '900000' }]);
+    const built = compileSelect(`SELECT _1 || _1 FROM S3Object`, shape, big).sql;
+    expect(built).toContain('concat(');
+    expect(built).not.toContain('||');
+    expect(await h.failure('SELECT UPPER(_1 || (_1 || _1) || _1) FROM S3Object', shape, big)).toMatch(/built string exceeds the maximum record size/);
+  });
+
   test('predicates', async () => {
     expect(
       await one(
