@@ -4,9 +4,22 @@
  */
 import type { ErasureGeometry } from './stripe-codec.js';
 
+/**
+ * The data is the first `dataLength` bytes of `data`; the framed shards are
+ * written into `output` (recycled: stale bytes, at least (k + m) × shard
+ * length). Both come back, moved, in an EncodeAnswer.
+ */
 export interface EncodeTask {
   op: 'encode';
   geometry: ErasureGeometry;
+  data: ArrayBuffer;
+  dataLength: number;
+  output: ArrayBuffer;
+}
+
+/** Shard i at i × shard length of `output`; `data` is the task's data buffer, handed back for reuse. */
+export interface EncodeAnswer {
+  output: ArrayBuffer;
   data: ArrayBuffer;
 }
 
@@ -26,7 +39,6 @@ export interface RebuildTask extends Omit<AssembleTask, 'op'> {
 }
 
 /**
- * Answers: encode → one ArrayBuffer holding shard i at i × shard length;
- * assemble → the data; rebuild → wanted shard j at j × shard length.
+ * Answers: encode → an EncodeAnswer; assemble → the data; rebuild → wanted shard j at j × shard length.
  */
 export type CodecTask = EncodeTask | AssembleTask | RebuildTask;

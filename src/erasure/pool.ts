@@ -3,7 +3,10 @@
  * encode, and any reconstruction, run off the event loop. Buffers are moved
  * (transferred), never copied, in both directions where the contract allows:
  * - encode: the caller's data is moved to the worker (the contract lets encode
- *   take it) and the framed shards come back as one moved ArrayBuffer;
+ *   take it) with a recycled output buffer (pool-buffers.ts); the framed shards
+ *   come back in it, and the data buffer comes back too and is recycled. Once
+ *   the caller releases the shards their buffer is recycled as well, so a
+ *   steady stream of PUTs touches no fresh memory;
  * - decode/rebuild: the caller keeps its shards, so the main thread verifies
  *   them (CRC32, ~5 GB/s native) and copies out healthy data without a
  *   round trip; only reconstruction goes to a worker, with copies of the shards.
@@ -15,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { InThreadStripeCodec } from './in-thread-codec.js';
 import { checkCodecGeometry, runShardLength } from './frames.js';
-import type { CodecTask } from './pool-tasks.js';
+import { blockCount } from './stripe.js';
+import { recycledBuffers } from './pool-buffers.js';
+import type { CodecTask, EncodeAnswer } from './pool-tasks.js';
 import { assembleRun, dataShardsIntact, recoverable, verifyRun, type RunVerification } from './run-codec.js';
 import type { DecodeResult, ErasureGeometry, StripeCodec } from './stripe-codec.js';
 
@@ -40,6 +45,8 @@ function workerFile(): string {
 export class PooledStripeCodec implements StripeCodec {
   private readonly pool: Piscina;
   private readonly local = new InThreadStripeCodec();
+  /** Output buffers of encode() whose shards the caller has not released yet. */
+  private readonly lent = new WeakSet<ArrayBuffer>();
 
   constructor(threads = availableParallelism()) {
     // Idle workers are unref'd by piscina: an idle pool does not keep the process alive.
@@ -50,10 +57,21 @@ export class PooledStripeCodec implements StripeCodec {
     checkCodecGeometry(geometry);
     if (data.length < POOL_MIN_BYTES) return this.local.encode(geometry, data);
     // Before the move: a moved Buffer reads as empty.
-    const shardLength = runShardLength(geometry, data.length);
-    const moved = movable(data);
-    const backing = await this.run({ op: 'encode', geometry, data: moved }, [moved]);
-    return Array.from({ length: geometry.dataShards + geometry.parityShards }, (_, i) => Buffer.from(backing, i * shardLength, shardLength));
+    const dataLength = data.length;
+    const shardLength = runShardLength(geometry, dataLength);
+    const input = movable(data);
+    const output = recycledBuffers.take(outputBytes(geometry, dataLength));
+    const answer = (await this.pool.run({ op: 'encode', geometry, data: input, dataLength, output }, { transferList: [input, output] })) as EncodeAnswer;
+    // The contract gave this codec the data: nothing else can reach it now.
+    recycledBuffers.give(answer.data);
+    this.lent.add(answer.output);
+    return Array.from({ length: geometry.dataShards + geometry.parityShards }, (_, i) => Buffer.from(answer.output, i * shardLength, shardLength));
+  }
+
+  release(shards: readonly Buffer[]): void {
+    const backing = shards[0]?.buffer;
+    // Only shards of this codec's encode, once: a second release or a foreign buffer is ignored.
+    if (backing instanceof ArrayBuffer && this.lent.delete(backing)) recycledBuffers.give(backing);
   }
 
   async decode(geometry: ErasureGeometry, shards: (Buffer | undefined)[], dataLength: number): Promise<DecodeResult> {
@@ -94,13 +112,23 @@ export class PooledStripeCodec implements StripeCodec {
 }
 
 /**
- * An ArrayBuffer holding exactly `data`, to move to a worker. A Buffer that
- * spans its whole ArrayBuffer (Buffer.allocUnsafe ≥ 4 KiB, Buffer.concat of
- * large chunks) moves as it is; a view into a larger or shared buffer is
- * copied, because moving detaches the whole ArrayBuffer.
+ * An ArrayBuffer whose first data.length bytes are `data`, to move to a
+ * worker. Moving detaches the whole ArrayBuffer, so it moves as it is only
+ * when nothing else can be in it: `data` spans all of it (Buffer.allocUnsafe
+ * ≥ 4 KiB, Buffer.concat of large chunks), or it starts a recycled buffer the
+ * caller took (the write path's blocks). Anything else is copied.
  */
 function movable(data: Buffer): ArrayBuffer {
   const backing = data.buffer;
-  if (backing instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === backing.byteLength) return backing;
+  if (backing instanceof ArrayBuffer && data.byteOffset === 0 && (data.byteLength === backing.byteLength || recycledBuffers.owns(backing))) return backing;
   return new Uint8Array(data).buffer;
+}
+
+/**
+ * Output buffer size for a run of `dataLength` bytes: that of the run rounded
+ * up to whole blocks, so a short last block reuses a full block's buffer.
+ */
+function outputBytes(geometry: ErasureGeometry, dataLength: number): number {
+  const whole = blockCount(dataLength, geometry.blockSize) * geometry.blockSize;
+  return (geometry.dataShards + geometry.parityShards) * runShardLength(geometry, whole);
 }

@@ -9,15 +9,17 @@ import { frameIsValid, runBlocks, runShardLength, shardBlock, writeFrameHeader, 
 import type { ErasureGeometry } from './stripe-codec.js';
 
 /**
- * Framed shards for `data`. All shards are views into one fresh ArrayBuffer
- * (shard i at i × shard length), so a worker can hand them back in one transfer.
+ * Framed shards for `data`. All shards are views into one ArrayBuffer (shard
+ * i at i × shard length), so a worker can hand them back in one transfer:
+ * `output` when given (a recycled buffer of at least (k + m) × shard length,
+ * every byte of the shards is overwritten), else a fresh one.
  */
-export function encodeRun(kernel: CodingKernel, geometry: ErasureGeometry, data: Uint8Array): Buffer[] {
+export function encodeRun(kernel: CodingKernel, geometry: ErasureGeometry, data: Uint8Array, output?: ArrayBuffer): Buffer[] {
   const { dataShards: k, parityShards: m } = geometry;
   const places = runBlocks(geometry, data.length);
   const shardLength = runShardLength(geometry, data.length);
-  // Zero-filled: the padding of the last data shard block is part of the code.
-  const backing = new ArrayBuffer((k + m) * shardLength);
+  if (output && output.byteLength < (k + m) * shardLength) throw new RangeError(`encode output of ${output.byteLength} bytes is too small`);
+  const backing = output ?? new ArrayBuffer((k + m) * shardLength);
   const shards = Array.from({ length: k + m }, (_, i) => Buffer.from(backing, i * shardLength, shardLength));
   const rows = parityRows(k, m);
   for (const place of places) {
@@ -26,6 +28,8 @@ export function encodeRun(kernel: CodingKernel, geometry: ErasureGeometry, data:
       const start = place.dataStart + j * place.shardBytes;
       const end = Math.min(start + place.shardBytes, place.dataStart + place.length);
       if (end > start) blocks[j].set(data.subarray(start, end));
+      // The zero padding of the last data shard blocks is part of the code.
+      if (end - start < place.shardBytes) blocks[j].fill(0, Math.max(0, end - start));
     }
     if (m > 0) kernel.apply(rows, blocks.slice(0, k), blocks.slice(k), place.shardBytes);
     for (const shard of shards) writeFrameHeader(shard, place);
@@ -91,13 +95,35 @@ export function assembleRun(
       const rebuilt = reconstructBlocks(kernel, geometry, shards, place, mask, missing);
       missing.forEach((j, i) => (dataBlocks[j] = rebuilt[i]));
     }
-    for (let j = 0; j < k; j++) {
-      const start = place.dataStart + j * place.shardBytes;
-      const length = Math.min(place.shardBytes, place.dataStart + place.length - start);
-      if (length > 0) data.set(dataBlocks[j].subarray(0, length), start);
-    }
+    copyBlockData(data, place, dataBlocks);
   });
   return data;
+}
+
+/**
+ * The run's data when shards 0..k-1 are all present, none is mis-sized and
+ * every one of their blocks verifies: a plain copy, synchronous, no kernel.
+ * Undefined otherwise (then `assembleRun` or a pool task does the work,
+ * reading more shards if need be). Parity shards are neither needed nor checked.
+ */
+export function intactRunData(geometry: ErasureGeometry, shards: readonly (Buffer | undefined)[], dataLength: number): Buffer | undefined {
+  const k = geometry.dataShards;
+  const dataShards = shards.slice(0, k);
+  if (dataShards.length < k || dataShards.some((shard) => shard === undefined)) return undefined;
+  const verification = verifyRun(geometry, dataShards, dataLength);
+  if (verification.corrupt.length > 0 || !dataShardsIntact(geometry, verification)) return undefined;
+  const data = Buffer.allocUnsafe(dataLength);
+  for (const place of runBlocks(geometry, dataLength)) copyBlockData(data, place, dataShards.map((shard) => shardBlock(shard!, place)));
+  return data;
+}
+
+/** Copies one block's k data shard blocks (the last zero-padded) into its place in the run's data. */
+function copyBlockData(data: Buffer, place: BlockPlace, dataBlocks: readonly Uint8Array[]): void {
+  for (let j = 0; j < dataBlocks.length; j++) {
+    const start = place.dataStart + j * place.shardBytes;
+    const length = Math.min(place.shardBytes, place.dataStart + place.length - start);
+    if (length > 0) data.set(dataBlocks[j].subarray(0, length), start);
+  }
 }
 
 /** The framed shards `wanted`, recomputed from verified shards (verification must say `recoverable`). */

@@ -27,6 +27,14 @@ export interface StripeCodec {
   encode(geometry: ErasureGeometry, data: Buffer): Promise<Buffer[]>;
 
   /**
+   * Optional: the caller is done with shards an encode returned (every write
+   * of them has settled) and will not touch them again, so the codec may
+   * reuse their memory. Never required for correctness; skipping it only
+   * costs fresh allocations.
+   */
+  release?(shards: readonly Buffer[]): void;
+
+  /**
    * Recovers the object bytes of a run of blocks covering `dataLength` bytes
    * (the run starts at a block boundary). `shards[i]` is shard i's framed
    * bytes for the same blocks, or undefined when not read. Every present

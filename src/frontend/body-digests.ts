@@ -44,7 +44,7 @@ export class DigestingStream extends Transform {
   private result?: BodyDigests;
 
   constructor(private readonly expect: BodyExpectations) {
-    super({ highWaterMark: 1 << 20 });
+    super({ highWaterMark: 64 << 10 }); // small, like the proxy's in request-body.ts: memory per upload
     this.hashers = expect.checksums.map((a) => [a, createChecksumHasher(a)]);
   }
 

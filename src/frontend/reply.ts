@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Readable, Transform, pipeline } from 'node:stream';
+import { BufferedBody } from '../backends/buffered-body.js';
 
 /**
  * What a handler answers: status, headers and a body that is either small
@@ -38,7 +39,8 @@ function byteCounter(onBytes: (n: number) => void): Transform {
 export function sendReply(res: ServerResponse, reply: S3Reply, method: string, onBytes: (n: number) => void): Promise<void> {
   const headers: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined) headers[name] = value;
-  const body = reply.body;
+  // A body already in memory is written in one go, like a Buffer.
+  const body = reply.body instanceof BufferedBody ? reply.body.takeBytes() : reply.body;
   if (method === 'HEAD' || body === undefined) {
     if (body instanceof Readable) body.destroy();
     if (method !== 'HEAD' && headers['content-length'] === undefined) headers['content-length'] = 0;

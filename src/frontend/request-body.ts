@@ -55,8 +55,10 @@ function checksumExpectation(headers: Headers, trailers: () => Record<string, st
  */
 export function buildIncomingBody(incoming: IncomingMessage, auth: AuthResult, headers: Headers, idleTimeoutMs: number): ReceivedBody {
   // The verifiers read from a proxy, so a verification failure destroys the
-  // proxy, not the socket: the error reply can still be sent.
-  const raw = new PassThrough({ highWaterMark: 1 << 20 });
+  // proxy, not the socket: the error reply can still be sent. A socket read's
+  // worth of buffering (64 KiB): every stage holds up to twice its mark while the
+  // backend pauses, and with 64 concurrent uploads 1 MiB marks alone cost ~250 MB.
+  const raw = new PassThrough({ highWaterMark: 64 << 10 });
   incoming.pipe(raw);
   const verified = verifyPayload(raw, auth, headers as Record<string, string>);
   // verifyPayload parsed the declared length (decoded length for aws-chunked, else Content-Length).

@@ -26,7 +26,7 @@ import { DEFAULT_BLOCK_SIZE, DEFAULT_INLINE_LIMIT, geometryFor, layoutAt, layout
 import { MultipartPath } from './multipart-path.js';
 import { countTrue, insufficientWriteQuorum, meetsWriteQuorum, onEveryDrive, readQuorum } from './quorum.js';
 import { ReadLeases } from './read-leases.js';
-import { readObject } from './read-path.js';
+import { readObject, type ReadContext, type RecordCopies } from './read-path.js';
 import type { ObjectRecord, PartRecord, StoredPart, UploadRecord } from './records.js';
 import type { CommitCheck, CompletedUpload, ErasureSetApi, HealOutcome, NewObjectFields } from './set-api.js';
 import { commitTemps, discardTemps, encodeBody } from './write-path.js';
@@ -64,6 +64,13 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
   private readonly inlineLimit: number;
   private readonly readBlocksPerRun: number;
   private readonly multipart: MultipartPath;
+  /**
+   * Every drive's copy read along with a record resolve() returned, for
+   * read() of that record: an inline object's other shards are then taken
+   * from the same snapshot the quorum chose from, not read again. Weak:
+   * gone with the record.
+   */
+  private readonly resolvedCopies = new WeakMap<ObjectRecord, RecordCopies>();
 
   constructor(private readonly options: ErasureSetOptions) {
     this.index = options.index;
@@ -82,7 +89,9 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
   }
 
   resolve(bucket: string, key: string): ObjectRecord | undefined {
-    return objectAnswers(this, bucket, key).verdict.value;
+    const { answers, verdict } = objectAnswers(this, bucket, key);
+    if (verdict.value) this.resolvedCopies.set(verdict.value, answers.map((answer) => (answer.state === 'found' ? answer.value : undefined)));
+    return verdict.value;
   }
 
   async put(
@@ -179,18 +188,16 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
 
   read(record: ObjectRecord, range: ByteRange | undefined, signal?: AbortSignal): Readable {
     const { onDegraded } = this.options;
+    const context: ReadContext = {
+      drives: this.drives,
+      codec: this.codec,
+      blocksPerRun: this.readBlocksPerRun,
+      ...(onDegraded ? { onDegraded: () => onDegraded(record.bucket, record.key) } : {}),
+    };
+    // Only shard files can be freed under a read; an inline object's bytes are in the records.
+    if (!hasShardFiles(record)) return readObject(context, record, range, signal, this.resolvedCopies.get(record));
     const release = this.leases.acquire(record.bucket, record.dataId);
-    const stream = readObject(
-      {
-        drives: this.drives,
-        codec: this.codec,
-        blocksPerRun: this.readBlocksPerRun,
-        ...(onDegraded ? { onDegraded: () => onDegraded(record.bucket, record.key) } : {}),
-      },
-      record,
-      range,
-      signal,
-    );
+    const stream = readObject(context, record, range, signal);
     // 'close' follows the end, an error and a destroy alike, so the lease never outlives the stream.
     stream.once('close', release);
     return stream;

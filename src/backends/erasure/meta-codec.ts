@@ -131,9 +131,21 @@ export function openObject(row: ListingColumns & { record: Buffer | null; inline
   if (columnsHash(row) !== row.list_hash || row.record === null || row.crc === null) throw new CorruptRecordError(what, drive);
   const stored = openWithInline<ObjectRecord & { parts: StoredPartJson[] }>({ record: row.record, inline_data: row.inline_data, crc: row.crc }, what, drive);
   const record: ObjectRecord = { ...stored, parts: restoreInline(stored.parts, row.inline_data, what, drive) };
-  const columns = listingColumns(record);
-  if (record.bucket !== bucket || columns.list_hash !== row.list_hash) throw new CorruptRecordError(what, drive);
+  if (record.bucket !== bucket || !recordMatchesColumns(record, row)) throw new CorruptRecordError(what, drive);
   return record;
+}
+
+/** The record says what its (hash-verified) listing columns say: the row and its body belong together. */
+function recordMatchesColumns(record: ObjectRecord, row: ListingColumns): boolean {
+  return (
+    record.key === row.key &&
+    record.dataId === row.data_id &&
+    record.size === row.size &&
+    record.etag === row.etag &&
+    record.lastModifiedMs === row.last_modified_ms &&
+    record.meta.storageClass === row.storage_class &&
+    record.layout.dataShards === row.data_shards
+  );
 }
 
 export function openPart(row: { record: Buffer; inline_data: Buffer | null; crc: number }, uploadId: string, partNumber: number, drive: string): PartRecord {

@@ -12,11 +12,22 @@
  * be healed. Listing checks only the listing columns' own hash (list_hash),
  * so a page costs little more than its index range scan; the record's CRC
  * is checked whenever the record itself is read.
+ *
+ * Bucket records are read on every request (each request checks its bucket
+ * on every drive), so they are kept in memory (BucketRecordCache). That is
+ * safe because this connection is the only writer of the database while the
+ * store is open: every change to the buckets table goes through putBucket or
+ * deleteBucket, which drop the cached entry in the same batch that writes
+ * the row. What the cache cannot see is the file changing behind the
+ * process's back (bitrot in a bucket row, another program writing): such a
+ * change shows at listBuckets, which reads every row and refreshes the cache
+ * (the heal pass starts with it), and at the next start.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { CorruptRecordError, type DriveMetaStore, type ListRecordsOptions } from './drive.js';
+import { BucketRecordCache } from './bucket-record-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { compareKeys, prefixSuccessor } from './key-order.js';
 import { listingColumns, listingEntry, openJson, openObject, openPart, sealJson, sealObject, sealPart, type ListingColumns, type ListingTuple, type SealedRow } from './meta-codec.js';
@@ -81,6 +92,7 @@ export class SqliteDriveMetaStore implements DriveMetaStore {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly commits: GroupCommit;
   private readonly onCorrupt: (error: CorruptRecordError) => void;
+  private readonly bucketCache = new BucketRecordCache();
 
   /** Opens (creating when missing) the database of the drive at `root`. Throws when it cannot. */
   constructor(
@@ -113,26 +125,35 @@ export class SqliteDriveMetaStore implements DriveMetaStore {
 
   listBuckets(): BucketRecord[] {
     const rows = this.readStatements().listBuckets.all() as (RecordRow & { name: string })[];
-    return this.openEach(rows, (row) => {
+    const records = this.openEach(rows, (row) => {
       const record = openJson<BucketRecord>(row, `bucket ${row.name}`, this.root);
       return this.checkIdentity(record.name === row.name, record, `bucket ${row.name}`);
     });
+    this.bucketCache.refresh(records);
+    return records;
   }
 
   getBucket(name: string): BucketRecord | undefined {
-    const row = this.readStatements().getBucket.get(name) as RecordRow | undefined;
-    if (!row) return undefined;
+    const statements = this.readStatements();
+    const cached = this.bucketCache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = statements.getBucket.get(name) as RecordRow | undefined;
+    if (!row) return this.bucketCache.remember(name, undefined);
     const record = openJson<BucketRecord>(row, `bucket ${name}`, this.root);
-    return this.checkIdentity(record.name === name, record, `bucket ${name}`);
+    return this.bucketCache.remember(name, this.checkIdentity(record.name === name, record, `bucket ${name}`));
   }
 
   putBucket(record: BucketRecord): Promise<void> {
     const row = sealJson(record);
-    return this.write(() => void this.sql.putBucket.run(record.name, row.record, row.crc));
+    return this.write(() => {
+      this.bucketCache.forget(record.name);
+      this.sql.putBucket.run(record.name, row.record, row.crc);
+    });
   }
 
   deleteBucket(name: string): Promise<void> {
     return this.write(() => {
+      this.bucketCache.forget(name);
       this.sql.deleteBucket.run(name);
       this.sql.deleteBucketConfigs.run(name);
     });

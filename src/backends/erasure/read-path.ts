@@ -4,11 +4,19 @@
  * verify, decoding is a copy), verified and decoded; a missing, unreadable or
  * corrupt shard makes the run read more drives and decode again with parity.
  * Only the blocks the range covers are read, one run ahead of the consumer.
+ *
+ * An inline object (its shards in the records) whose k data shards are in
+ * the copies the read was resolved from and verify is answered at once: the
+ * bytes are copied out synchronously into one Buffer, with no stream
+ * machinery per chunk. Anything else (a shard missing, stale or corrupt)
+ * takes the general road, which reads parity and reports the object degraded.
  */
 import { Readable } from 'node:stream';
+import { intactRunData } from '../../erasure/run-codec.js';
 import type { ErasureGeometry, StripeCodec } from '../../erasure/stripe-codec.js';
 import { blockSpan } from '../../erasure/stripe.js';
 import type { ByteRange } from '../../s3/types.js';
+import { BufferedBody } from '../buffered-body.js';
 import type { Drive } from './drive.js';
 import { geometryOf, positionsByShard } from './layout.js';
 import { insufficientReadQuorum } from './quorum.js';
@@ -26,11 +34,31 @@ export interface ReadContext {
 /** Reads `length` framed bytes at `offset` of one shard index of one part. */
 export type ShardSource = (shardIndex: number, offset: number, length: number) => Promise<Buffer>;
 
-export function readObject(context: ReadContext, record: ObjectRecord, range: ByteRange | undefined, signal?: AbortSignal): Readable {
-  return Readable.from(objectChunks(context, record, range ?? { start: 0, end: record.size - 1 }, signal), { objectMode: false });
+/**
+ * Each drive position's copy of the record as read together with it (the
+ * snapshot the quorum chose from); undefined where the drive had none or
+ * failed. Inline shards come from here instead of asking the drives again.
+ */
+export type RecordCopies = readonly (ObjectRecord | undefined)[];
+
+export function readObject(context: ReadContext, record: ObjectRecord, range: ByteRange | undefined, signal?: AbortSignal, copies?: RecordCopies): Readable {
+  const wanted = range ?? { start: 0, end: record.size - 1 };
+  const inline = copies && intactInlineBytes(record, wanted, copies);
+  if (inline) return new BufferedBody(inline);
+  return Readable.from(objectChunks(context, record, wanted, signal, copies), { objectMode: false });
 }
 
-async function* objectChunks(context: ReadContext, record: ObjectRecord, range: ByteRange, signal?: AbortSignal): AsyncGenerator<Buffer> {
+/** The range's bytes of a single-part inline object, when its data shards are all there and verify. */
+function intactInlineBytes(record: ObjectRecord, range: ByteRange, copies: RecordCopies): Buffer | undefined {
+  if (record.parts.length !== 1 || record.parts[0].file !== undefined) return undefined;
+  const part = record.parts[0];
+  if (part.size === 0) return Buffer.alloc(0);
+  const positions = positionsByShard(record.layout);
+  const shards = positions.map((position) => inlineShardIn(copies[position], record, part.partNumber));
+  return intactRunData(geometryOf(record.layout), shards, part.size)?.subarray(range.start, range.end + 1);
+}
+
+async function* objectChunks(context: ReadContext, record: ObjectRecord, range: ByteRange, signal?: AbortSignal, copies?: RecordCopies): AsyncGenerator<Buffer> {
   const health = { degraded: false };
   try {
     let partStart = 0;
@@ -38,7 +66,7 @@ async function* objectChunks(context: ReadContext, record: ObjectRecord, range: 
       const partEnd = partStart + part.size - 1;
       if (part.size > 0 && partEnd >= range.start && partStart <= range.end) {
         const local = { start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
-        yield* partChunks(context, record, part, local, health, signal);
+        yield* partChunks(context, record, part, local, health, signal, copies);
       }
       partStart += part.size;
       if (partStart > range.end) break;
@@ -56,9 +84,10 @@ async function* partChunks(
   range: ByteRange,
   health: { degraded: boolean },
   signal?: AbortSignal,
+  copies?: RecordCopies,
 ): AsyncGenerator<Buffer> {
   const geometry = geometryOf(record.layout);
-  const decoder = new RunDecoder(context.codec, geometry, shardSourceFor(context.drives, record, part), health);
+  const decoder = new RunDecoder(context.codec, geometry, shardSourceFor(context.drives, record, part, copies), health);
   const runBytes = geometry.blockSize * context.blocksPerRun;
   const runs: ByteRange[] = [];
   for (let start = range.start; start <= range.end; start = (Math.floor(start / runBytes) + 1) * runBytes) {
@@ -137,22 +166,30 @@ class RunDecoder {
   }
 }
 
-/** Where a part's shards come from: its shard files on the drives, or the inline bytes of each drive's record. */
-export function shardSourceFor(drives: readonly Drive[], record: ObjectRecord, part: StoredPart): ShardSource {
+/**
+ * Where a part's shards come from: its shard files on the drives, or the
+ * inline bytes of each drive's record (from `copies` when given, else read
+ * from the drive now).
+ */
+export function shardSourceFor(drives: readonly Drive[], record: ObjectRecord, part: StoredPart, copies?: RecordCopies): ShardSource {
   const positions = positionsByShard(record.layout);
   if (part.file !== undefined) {
     const file = part.file;
     return (shardIndex, offset, length) => drives[positions[shardIndex]].files.read(record.bucket, record.dataId, file, offset, length);
   }
   return async (shardIndex, offset, length) => {
-    const inline = shardIndex === record.layout.shardIndex ? part.inline : inlineShardOf(drives[positions[shardIndex]], record, part.partNumber);
+    const position = positions[shardIndex];
+    const inline =
+      shardIndex === record.layout.shardIndex
+        ? part.inline
+        : inlineShardIn(copies ? copies[position] : drives[position].meta.getObject(record.bucket, record.key), record, part.partNumber);
     if (!inline || inline.length < offset + length) throw new Error(`inline shard ${shardIndex} of ${record.bucket}/${record.key} is missing or short`);
     return inline.subarray(offset, offset + length);
   };
 }
 
-function inlineShardOf(drive: Drive, record: ObjectRecord, partNumber: number): Buffer | undefined {
-  const own = drive.meta.getObject(record.bucket, record.key);
-  if (!own || own.dataId !== record.dataId) return undefined;
-  return own.parts.find((part) => part.partNumber === partNumber)?.inline;
+/** A drive's inline shard of the part, if its copy is of the same version. */
+function inlineShardIn(copy: ObjectRecord | undefined, record: ObjectRecord, partNumber: number): Buffer | undefined {
+  if (!copy || copy.dataId !== record.dataId) return undefined;
+  return copy.parts.find((part) => part.partNumber === partNumber)?.inline;
 }

@@ -1,10 +1,16 @@
 /**
- * Body → blocks → codec.encode → one framed shard per drive. Blocks are
- * encoded one at a time while the next one fills, so at most about two
- * blocks of a request's data (plus one block's shards) are in memory, and the
- * body is read only as fast as the drives write (for-await pauses it).
+ * Body → blocks → codec.encode → one framed shard per drive. A block's shards
+ * are written while the next block fills; the next block is encoded once
+ * those writes have settled, and only after an encode does the body read on.
+ * So a request holds at most one block of data and one block's shards
+ * (2.5 MiB at 1 MiB blocks, 4+2), and the body is read only as fast as the
+ * drives write (for-await pauses it). Block buffers come from the process's
+ * recycler and shards are released to the codec once written, so a steady
+ * stream of PUTs reuses warm memory instead of mapping fresh pages for every
+ * block (see pool-buffers.ts).
  */
 import { S3Error } from '../../s3/errors.js';
+import { recycledBuffers } from '../../erasure/pool-buffers.js';
 import type { ErasureGeometry, StripeCodec } from '../../erasure/stripe-codec.js';
 import type { BodyDigests, IncomingBody } from '../backend.js';
 import type { Drive, TempShard } from './drive.js';
@@ -42,25 +48,27 @@ export async function encodeBody(body: IncomingBody, options: ShardWriteOptions,
   const fanout = new ShardFanout(options);
   const onAbort = () => body.stream.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
   signal?.addEventListener('abort', onAbort, { once: true });
-  let pending: Promise<void> = Promise.resolve();
+  let written: Promise<void> = Promise.resolve();
   let size = 0;
   try {
     signal?.throwIfAborted();
     for await (const block of blocksOf(body.stream, options.geometry.blockSize)) {
       signal?.throwIfAborted();
-      await pending;
+      await written;
       size += block.length;
-      pending = fanout.accept(block);
-      pending.catch(() => undefined); // awaited on the next block or below; never unhandled
+      // Awaited before the loop reads on: the block's buffer is back in the recycler before the next one fills.
+      const shards = await options.codec.encode(options.geometry, block);
+      written = fanout.accept(shards);
+      written.catch(() => undefined); // awaited on the next block or below; never unhandled
     }
-    await pending;
+    await written;
     signal?.throwIfAborted();
     const digests = body.digests();
     if (body.declaredSize !== undefined && body.declaredSize !== size) throw new S3Error('IncompleteBody');
     if (digests.size !== size) throw new S3Error('InternalError', { message: 'Body digests disagree with the bytes stored' });
     return { size, digests, ...(await fanout.finish()) };
   } catch (err) {
-    await pending.catch(() => undefined);
+    await written.catch(() => undefined);
     await fanout.discard();
     throw err;
   } finally {
@@ -88,7 +96,10 @@ export async function discardTemps(temps: readonly (TempShard | undefined)[]): P
   await Promise.all(temps.map((temp) => temp?.discard().catch(() => undefined)));
 }
 
-/** Cuts a byte stream into blocks of `blockSize` (the last may be shorter), each a fresh buffer the codec may take over. */
+/**
+ * Cuts a byte stream into blocks of `blockSize` (the last may be shorter),
+ * each in a recycled buffer of its own that the codec may take over.
+ */
 async function* blocksOf(stream: AsyncIterable<Buffer | string>, blockSize: number): AsyncGenerator<Buffer> {
   let block: Buffer | undefined;
   let filled = 0;
@@ -96,7 +107,7 @@ async function* blocksOf(stream: AsyncIterable<Buffer | string>, blockSize: numb
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
     let offset = 0;
     while (offset < chunk.length) {
-      block ??= Buffer.allocUnsafeSlow(blockSize);
+      block ??= Buffer.from(recycledBuffers.take(blockSize));
       const n = Math.min(blockSize - filled, chunk.length - offset);
       chunk.copy(block, filled, offset, offset + n);
       filled += n;
@@ -108,49 +119,73 @@ async function* blocksOf(stream: AsyncIterable<Buffer | string>, blockSize: numb
       }
     }
   }
-  if (block && filled > 0) yield filled < SHRINK_BELOW ? Buffer.from(block.subarray(0, filled)) : block.subarray(0, filled);
+  if (!block || filled === 0) return;
+  if (filled >= SHRINK_BELOW) {
+    yield block.subarray(0, filled);
+    return;
+  }
+  const small = Buffer.from(block.subarray(0, filled));
+  recycledBuffers.give(block.buffer as ArrayBuffer);
+  yield small;
 }
 
 /**
- * Sends each encoded block's shards to the drives. While the shards fit the
- * inline limit they are only held; the first block past it opens a temp file
- * per drive and flushes what was held. A drive that fails is dropped; the
- * write goes on while the survivors can still make write quorum.
+ * Sends each encoded block's shards to the drives, then releases them to the
+ * codec. While the shards fit the inline limit they are only held; the first
+ * block past it opens a temp file per drive and flushes what was held. A
+ * drive that fails is dropped; the write goes on while the survivors can
+ * still make write quorum.
  */
 class ShardFanout {
+  /** Encoded blocks held while their shards fit the inline limit: held[block][shard index]. */
   private held: Buffer[][] | undefined;
   private heldBytes = 0;
   private temps: (TempShard | undefined)[] | undefined;
 
   constructor(private readonly options: ShardWriteOptions) {
-    if (options.inlineLimit !== undefined) this.held = Array.from({ length: options.drives.length }, () => []);
+    if (options.inlineLimit !== undefined) this.held = [];
   }
 
-  async accept(block: Buffer): Promise<void> {
-    const shards = await this.options.codec.encode(this.options.geometry, block);
+  async accept(shards: Buffer[]): Promise<void> {
     if (this.held && this.heldBytes + shards[0].length <= (this.options.inlineLimit ?? 0)) {
-      shards.forEach((shard, index) => this.held![index].push(shard));
+      this.held.push(shards);
       this.heldBytes += shards[0].length;
       return;
     }
-    if (!this.temps) await this.open();
-    if (this.held) {
-      const held = this.held.map((pieces) => Buffer.concat(pieces));
-      this.held = undefined;
-      if (this.heldBytes > 0) await this.writeAll(held);
+    try {
+      if (!this.temps) await this.open();
+      const held = this.joinHeld();
+      if (held) await this.writeAll(held);
+      await this.writeAll(shards);
+    } finally {
+      this.release(shards); // every write of them has settled
     }
-    await this.writeAll(shards);
   }
 
   async finish(): Promise<Pick<EncodedBody, 'inline' | 'temps'>> {
-    if (this.held) return { inline: this.held.map((pieces) => Buffer.concat(pieces)), temps: [] };
+    if (this.held) return { inline: this.joinHeld() ?? this.options.drives.map(() => Buffer.alloc(0)), temps: [] };
     if (!this.temps) await this.open(); // an empty body with inlining off still gets (empty) shard files
     return { temps: this.temps! };
   }
 
   async discard(): Promise<void> {
+    for (const shards of this.held ?? []) this.release(shards);
     this.held = undefined;
     if (this.temps) await discardTemps(this.temps);
+  }
+
+  /** The held blocks joined into one buffer per shard index (copies; the held shards are released); undefined when none were held. */
+  private joinHeld(): Buffer[] | undefined {
+    const blocks = this.held;
+    this.held = undefined;
+    if (!blocks || blocks.length === 0) return undefined;
+    const joined = blocks[0].map((_, index) => Buffer.concat(blocks.map((shards) => shards[index])));
+    for (const shards of blocks) this.release(shards);
+    return joined;
+  }
+
+  private release(shards: Buffer[]): void {
+    this.options.codec.release?.(shards);
   }
 
   private async open(): Promise<void> {

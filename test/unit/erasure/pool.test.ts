@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createStripeCodec } from '../../../src/erasure/create-stripe-codec.js';
 import { POOL_MIN_BYTES } from '../../../src/erasure/pool.js';
-import { FRAME_HEADER_BYTES } from '../../../src/erasure/stripe.js';
+import { recycledBuffers } from '../../../src/erasure/pool-buffers.js';
+import { FRAME_HEADER_BYTES, framedShardSize } from '../../../src/erasure/stripe.js';
 import type { ErasureGeometry } from '../../../src/erasure/stripe-codec.js';
 import { stripeCodecSuite } from './stripe-codec-suite.js';
 
@@ -45,6 +46,38 @@ describe('pooled StripeCodec with runs big enough for the workers', () => {
       const viewShards = await pool.encode(geometry, outer.subarray(10));
       expect(outer.length).toBe(size + 10);
       expect(viewShards[5].equals(shards[5])).toBe(true);
+    } finally {
+      await pool.close();
+      await local.close();
+    }
+  });
+
+  it('recycles released shards and the moved data, and recycled memory never leaks stale bytes into shards', async () => {
+    const pool = createStripeCodec({ pool: true, threads: 1 });
+    const local = createStripeCodec();
+    try {
+      // Fill a whole run's buffers with 0xff, then give them back.
+      const dirty = await pool.encode(geometry, Buffer.alloc(4 * geometry.blockSize, 0xff));
+      const idle = recycledBuffers.idleBytes;
+      pool.release!(dirty);
+      expect(recycledBuffers.idleBytes).toBeGreaterThan(idle);
+      pool.release!(dirty); // a second release is ignored
+      const again = recycledBuffers.idleBytes;
+
+      // A short run in a recycled block (as the write path sends its last block): the block moves whole.
+      const data = randomBytes(size);
+      const block = Buffer.from(recycledBuffers.take(4 * geometry.blockSize));
+      block.fill(0xff);
+      data.copy(block);
+      const shards = await pool.encode(geometry, block.subarray(0, size));
+      expect(block.length).toBe(0); // moved to the worker, not copied
+      const expected = await local.encode(geometry, Buffer.from(data));
+      expect(shards.map((s, i) => s.equals(expected[i]))).toEqual(expected.map(() => true));
+      // Its output was the released one; its block came back from the worker for the next body.
+      const outputBytes = 6 * framedShardSize(4 * geometry.blockSize, geometry);
+      expect(recycledBuffers.idleBytes).toBe(again - outputBytes + 4 * geometry.blockSize);
+      pool.release!(shards);
+      pool.release!(expected); // not this codec's: ignored
     } finally {
       await pool.close();
       await local.close();
