@@ -4,9 +4,8 @@
  * and parity per storage class in MinIO's `EC:n` notation. Errors are
  * origin-less ConfigErrors; the loader names the setting.
  */
+import { defaultSetDriveCount, MAX_SET_DRIVES, maxParity } from '../erasure/set-geometry.js';
 import { ConfigError } from './errors.js';
-
-export const MAX_SET_DRIVE_COUNT = 16;
 
 /** Parity drives per storage class; absent means the default for the set size. */
 export interface ParityByStorageClass {
@@ -23,18 +22,10 @@ export function parseParity(value: string | number): number {
 }
 
 export function checkSetDriveCount(value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_SET_DRIVE_COUNT) {
-    throw new ConfigError(`erasure set drive count ${value} must be a whole number from 1 to ${MAX_SET_DRIVE_COUNT}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SET_DRIVES) {
+    throw new ConfigError(`erasure set drive count ${value} must be a whole number from 1 to ${MAX_SET_DRIVES}`);
   }
   return value;
-}
-
-/** The largest divisor of the drive count up to 16, as MinIO and RustFS choose. */
-export function defaultSetDriveCount(driveCount: number): number {
-  for (let size = Math.min(MAX_SET_DRIVE_COUNT, driveCount); size > 1; size--) {
-    if (driveCount % size === 0) return size;
-  }
-  return 1;
 }
 
 /**
@@ -48,8 +39,8 @@ export function checkErasureGeometry(driveCount: number, setDriveCount: number |
   }
   for (const [storageClass, count] of Object.entries(parity) as [string, number | undefined][]) {
     if (count === undefined) continue;
-    if (count > Math.floor(setSize / 2)) {
-      throw new ConfigError(`${storageClass} parity EC:${count} is more than half of the erasure set size ${setSize} (at most EC:${Math.floor(setSize / 2)})`);
+    if (count > maxParity(setSize)) {
+      throw new ConfigError(`${storageClass} parity EC:${count} is more than half of the erasure set size ${setSize} (at most EC:${maxParity(setSize)})`);
     }
   }
 }

@@ -75,3 +75,26 @@ export function checkCopySourcePreconditions(p: Preconditions, target: Condition
     throw new S3Error('PreconditionFailed', { extra: { Condition: `x-amz-copy-source-${failedCondition(p, outcome)}` } });
   }
 }
+
+/** The conditions of a write (PUT, completion), checked against what the key holds at commit time. */
+export interface WriteConditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+}
+
+export function checkWriteConditions(conditions: WriteConditions, current: { etag: string } | undefined): void {
+  if (conditions.ifNoneMatch !== undefined && current && etagMatches(conditions.ifNoneMatch, current.etag)) {
+    throw new S3Error('PreconditionFailed', { extra: { Condition: 'If-None-Match' } });
+  }
+  if (conditions.ifMatch !== undefined) {
+    // S3 answers a conditional write on a missing key with 404.
+    if (!current) throw new S3Error('NoSuchKey', { message: 'The object named by If-Match does not exist' });
+    if (!etagMatches(conditions.ifMatch, current.etag)) throw new S3Error('PreconditionFailed', { extra: { Condition: 'If-Match' } });
+  }
+}
+
+export function checkSourceEtag(expected: string | undefined, actual: string): void {
+  if (expected !== undefined && !etagMatches(expected, actual)) {
+    throw new S3Error('PreconditionFailed', { message: 'The source object changed', extra: { Condition: 'x-amz-copy-source-If-Match' } });
+  }
+}

@@ -8,7 +8,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { S3Error } from '../../s3/errors.js';
 import type { ChecksumAlgorithm } from '../../s3/types.js';
 import type { BodyDigests, IncomingBody } from '../backend.js';
-import { ContentDigests } from '../local/file-digests.js';
+import { ContentDigests } from '../../s3/content-digests.js';
 
 export function digestingBody(source: Readable, size: number, algorithms: readonly ChecksumAlgorithm[]): IncomingBody {
   const digests = new ContentDigests(algorithms);

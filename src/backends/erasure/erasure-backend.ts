@@ -17,7 +17,9 @@
  *   background (heal-queue.ts).
  * - Unversioned: versionId "null" names the only version.
  */
+import { checkSourceEtag, checkWriteConditions } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
+import { selectParts } from '../../s3/part-selection.js';
 import { assertValidObjectKey } from '../../s3/names.js';
 import { resolveRange } from '../../s3/range.js';
 import type { BucketInfo, ChecksumAlgorithm, MultipartUpload, ObjectInfo, UploadedPart } from '../../s3/types.js';
@@ -42,8 +44,6 @@ import type {
   PutObjectOptions,
 } from '../backend.js';
 import { KeyLocks } from '../key-locks.js';
-import { checkSourceEtag, checkWriteConditions } from '../local/object-writer.js';
-import { selectParts } from '../local/part-selection.js';
 import { BucketStore } from './bucket-store.js';
 import { digestingBody } from './copy-body.js';
 import type { Drive } from './drive.js';
@@ -391,7 +391,7 @@ export class ErasureBackend implements Backend {
 function conditionCheck(ifMatch: string | undefined, ifNoneMatch: string | undefined): CommitCheck {
   return (current) => {
     if (ifMatch === undefined && ifNoneMatch === undefined) return;
-    checkWriteConditions({ ifMatch, ifNoneMatch }, current && infoFromRecord(current));
+    checkWriteConditions({ ifMatch, ifNoneMatch }, current);
   };
 }
 

@@ -4,24 +4,17 @@
  * redundancy defaults to one parity drive (none on a single drive). Parity
  * may be at most half the set, so data shards never number fewer than parity.
  */
+import { defaultParity, maxParity } from '../../erasure/set-geometry.js';
 import type { StorageClass } from '../../s3/types.js';
 
 export type ParityByStorageClass = Record<StorageClass, number>;
-
-export function defaultParity(setSize: number): number {
-  if (setSize <= 1) return 0;
-  if (setSize <= 3) return 1;
-  if (setSize <= 5) return 2;
-  if (setSize <= 7) return 3;
-  return 4;
-}
 
 export function resolveParity(setSize: number, given: Partial<ParityByStorageClass>): ParityByStorageClass {
   const standard = given.STANDARD ?? defaultParity(setSize);
   const parity: ParityByStorageClass = { STANDARD: standard, REDUCED_REDUNDANCY: given.REDUCED_REDUNDANCY ?? Math.min(1, standard) };
   for (const [storageClass, count] of Object.entries(parity)) {
-    if (!Number.isInteger(count) || count < 0 || count > setSize / 2) {
-      throw new Error(`${storageClass} parity EC:${count} is not possible on erasure sets of ${setSize} drives (at most EC:${Math.floor(setSize / 2)})`);
+    if (!Number.isInteger(count) || count < 0 || count > maxParity(setSize)) {
+      throw new Error(`${storageClass} parity EC:${count} is not possible on erasure sets of ${setSize} drives (at most EC:${maxParity(setSize)})`);
     }
   }
   return parity;

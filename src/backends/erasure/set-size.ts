@@ -1,6 +1,7 @@
 /** How many drives form one erasure set. */
+import { defaultSetDriveCount, MAX_SET_DRIVES } from '../../erasure/set-geometry.js';
 
-export const MAX_SET_DRIVES = 16;
+export { MAX_SET_DRIVES };
 
 /**
  * `setDriveCount` when given (it must divide the drive count and be 2–16, or
@@ -19,9 +20,7 @@ export function chooseSetSize(driveCount: number, setDriveCount?: number): numbe
     if (driveCount % setDriveCount !== 0) throw new Error(`erasure set drive count ${setDriveCount} does not divide the ${driveCount} volumes`);
     return setDriveCount;
   }
-  if (driveCount === 1) return 1;
-  for (let size = Math.min(MAX_SET_DRIVES, driveCount); size >= 2; size--) {
-    if (driveCount % size === 0) return size;
-  }
+  const size = defaultSetDriveCount(driveCount);
+  if (size > 1 || driveCount === 1) return size;
   throw new Error(`${driveCount} volumes cannot form erasure sets of 2–${MAX_SET_DRIVES} drives: use a volume count with a divisor in that range`);
 }

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { S3Error } from '../../s3/errors.js';
 import type { ChecksumAlgorithm, Checksums, ChecksumType, ObjectInfo } from '../../s3/types.js';
 import { ByteCopier } from './file-copy.js';
-import { ContentDigests } from './file-digests.js';
+import { ContentDigests } from '../../s3/content-digests.js';
 import type { ObjectReader } from './object-reader.js';
-import { checkSourceEtag } from './object-writer.js';
+import { checkSourceEtag } from '../../s3/conditions.js';
 import type { KeyPath } from './paths.js';
 import type { StagedFile, TempArea } from './temp-files.js';
 

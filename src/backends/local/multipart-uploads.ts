@@ -4,8 +4,9 @@ import type { CreateMultipartOptions, IncomingBody, MultipartCompletion } from '
 import { assembleParts, assertPartFilesPresent, type PartFile } from './multipart-assembler.js';
 import type { MultipartStore } from './multipart-store.js';
 import type { ObjectReader } from './object-reader.js';
-import { checkWriteConditions, type ObjectWriter } from './object-writer.js';
-import { selectParts } from './part-selection.js';
+import { checkWriteConditions } from '../../s3/conditions.js';
+import type { ObjectWriter } from './object-writer.js';
+import { selectParts } from '../../s3/part-selection.js';
 import { keyToPath } from './paths.js';
 import type { TempArea } from './temp-files.js';
 import type { PartRow } from './upload-rows.js';

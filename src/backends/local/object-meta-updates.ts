@@ -2,11 +2,12 @@ import * as fs from 'node:fs/promises';
 import { S3Error } from '../../s3/errors.js';
 import type { Checksums, ObjectInfo, ObjectMeta, Tag } from '../../s3/types.js';
 import { copiedAlgorithms, copiedContent, needsRecompute, type RecomputedDigests } from './copy-source.js';
-import { ContentDigests, digestFile } from './file-digests.js';
+import { ContentDigests } from '../../s3/content-digests.js';
+import { digestFile } from './file-digests.js';
 import { objectLockKey, type KeyLocks } from '../key-locks.js';
 import { foreignRow, infoFromRow, mtimeMs } from './object-info.js';
 import type { ObjectReader } from './object-reader.js';
-import { checkSourceEtag } from './object-writer.js';
+import { checkSourceEtag } from '../../s3/conditions.js';
 import type { KeyPath } from './paths.js';
 import type { ObjectRow, Sidecar } from './sidecar.js';
 

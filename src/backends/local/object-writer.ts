@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { etagMatches } from '../../s3/conditions.js';
+import { checkWriteConditions, type WriteConditions } from '../../s3/conditions.js';
 import { S3Error } from '../../s3/errors.js';
 import type { ObjectInfo } from '../../s3/types.js';
 import { objectLockKey, type KeyLocks } from '../key-locks.js';
@@ -18,11 +18,6 @@ export interface NewObjectData extends Pick<ObjectRow, 'etag' | 'meta' | 'checks
    * mtime, which the caller sets on the staged file; defaults to now.
    */
   folderLastModifiedMs?: number;
-}
-
-export interface WriteConditions {
-  ifMatch?: string;
-  ifNoneMatch?: string;
 }
 
 /** Renames fail with these when a file and a folder collide at the target path. */
@@ -146,19 +141,3 @@ export class ObjectWriter {
   }
 }
 
-export function checkWriteConditions(conditions: WriteConditions, current: ObjectInfo | undefined): void {
-  if (conditions.ifNoneMatch !== undefined && current && etagMatches(conditions.ifNoneMatch, current.etag)) {
-    throw new S3Error('PreconditionFailed', { extra: { Condition: 'If-None-Match' } });
-  }
-  if (conditions.ifMatch !== undefined) {
-    // S3 answers a conditional write on a missing key with 404.
-    if (!current) throw new S3Error('NoSuchKey', { message: 'The object named by If-Match does not exist' });
-    if (!etagMatches(conditions.ifMatch, current.etag)) throw new S3Error('PreconditionFailed', { extra: { Condition: 'If-Match' } });
-  }
-}
-
-export function checkSourceEtag(expected: string | undefined, actual: string): void {
-  if (expected !== undefined && !etagMatches(expected, actual)) {
-    throw new S3Error('PreconditionFailed', { message: 'The source object changed', extra: { Condition: 'x-amz-copy-source-If-Match' } });
-  }
-}

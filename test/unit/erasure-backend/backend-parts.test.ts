@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HealQueue, type HealTarget } from '../../../src/backends/erasure/heal-queue.js';
-import { defaultParity, resolveParity } from '../../../src/backends/erasure/parity.js';
+import { defaultParity } from '../../../src/erasure/set-geometry.js';
+import { resolveParity } from '../../../src/backends/erasure/parity.js';
 import { setIndexFor } from '../../../src/backends/erasure/placement.js';
 
 describe('parity by set size', () => {

@@ -1,4 +1,4 @@
-import { S3Error } from '../../s3/errors.js';
+import { S3Error } from './errors.js';
 
 /**
  * The parts a completion names, checked against those uploaded: ascending
