@@ -64,6 +64,14 @@ export class ScanRangeCutter {
    */
   private scanForEnd(chunk: Buffer, from: number): number {
     const { recordEnd, quote, escape, end } = this.cut;
+    // Wholly before `end`, a chunk can end no record of interest: only the quote state moves on,
+    // and when the escape is the quote itself (or there is no quoting) that is the quote count's parity.
+    const lastAbsolute = this.position + (chunk.length - from) - 1;
+    if (lastAbsolute < end && (quote === undefined || escape === undefined || escape === quote)) {
+      if (quote !== undefined) for (let i = chunk.indexOf(quote, from); i >= 0; i = chunk.indexOf(quote, i + 1)) this.inQuotes = !this.inQuotes;
+      this.position += chunk.length - from;
+      return -1;
+    }
     for (let i = from; i < chunk.length; i++) {
       const byte = chunk[i];
       const absolute = this.position + (i - from);

@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backend } from '../backends/backend.js';
 import { isS3Error, S3Error } from '../s3/errors.js';
-import type { RangeSpec } from '../s3/range.js';
 import { startQuery, type RunningQuery } from './duckdb-runner.js';
 import {
   contEvent,
@@ -17,15 +16,14 @@ import {
 import { csvRowEncoder, type RowEncoder } from './output-csv.js';
 import { jsonRowEncoder } from './output-json.js';
 import type { SelectRequest } from './request.js';
-import type { ScanRangeCut } from './scan-range.js';
-import { duckdbNewLine } from './source.js';
 import { openSandbox, type QuerySandbox } from './sandbox.js';
-import { stageObject } from './staging.js';
+import { stageSelectInput } from './select-input.js';
 
 /**
  * SelectObjectContent end to end: a sandbox (the query's own DuckDB) →
- * backend.getObject → staging into the sandbox's input file (decompressed,
- * range-cut) → DuckDB → row encoder → event stream.
+ * backend reads → staging into the sandbox's input file (select-input.ts:
+ * parallel ranges, or decompressed / range-cut in order) → DuckDB → row
+ * encoder → event stream.
  *
  * Failures found before the reply starts (bad SQL, missing key, unreadable
  * header…) reject `selectObjectContent` and become ordinary XML errors. If
@@ -59,40 +57,14 @@ interface Prepared {
   query: RunningQuery;
 }
 
-/** Fetches the object (or the part a ScanRange needs) and the cut that keeps AWS's record boundaries. */
-async function fetchInput(request: SelectRequest, target: SelectTarget): Promise<{ body: Readable; cut?: ScanRangeCut }> {
-  const { backend, bucket, key, versionId, signal } = target;
-  if (!request.scanRange) return { body: (await backend.getObject(bucket, key, { versionId }, signal)).body };
-  const size = (await backend.headObject(bucket, key, { versionId }, signal)).size;
-  const { start: s, end: e } = request.scanRange;
-  const start = s ?? (e === undefined ? 0 : Math.max(0, size - e));
-  const end = s === undefined ? size - 1 : Math.min(e ?? size - 1, size - 1);
-  if (start >= size || start > end) return { body: Readable.from([]) };
-  const range: RangeSpec = { kind: 'open', start: Math.max(0, start - 1) };
-  const { body } = await backend.getObject(bucket, key, { versionId, range }, signal);
-  const input = request.input;
-  const recordEnd = input.format === 'CSV' ? input.recordDelimiter.charCodeAt(input.recordDelimiter.length - 1) : 0x0a;
-  const quoting = input.format === 'CSV' ? { quote: input.quoteCharacter.charCodeAt(0), escape: input.quoteEscapeCharacter.charCodeAt(0) } : {};
-  return { body, cut: { start, end, recordEnd, ...quoting } };
-}
-
 async function prepare(request: SelectRequest, target: SelectTarget, counts: ScanCounts): Promise<Prepared> {
   const sandbox = await openSandbox();
   try {
-    const { body, cut } = await fetchInput(request, target);
-    const input = request.input;
-    const translate = input.format === 'CSV' && input.recordDelimiter !== '\n' && !duckdbNewLine(input.recordDelimiter) ? input.recordDelimiter.charCodeAt(0) : undefined;
-    const staged = await stageObject(body, sandbox.inputPath, {
-      compression: request.compression,
-      cut,
-      translateRecordEnd: translate,
-      signal: target.signal,
-      onProgress: (scanned, processed) => {
-        counts.bytesScanned = scanned;
-        counts.bytesProcessed = processed;
-      },
+    const staged = await stageSelectInput(request, target, sandbox.inputPath, (scanned, processed) => {
+      counts.bytesScanned = scanned;
+      counts.bytesProcessed = processed;
     });
-    const query = await startQuery({ expression: request.expression, input, sandbox, empty: staged.bytesProcessed === 0, signal: target.signal });
+    const query = await startQuery({ expression: request.expression, input: request.input, sandbox, empty: staged.bytesProcessed === 0, signal: target.signal });
     return { sandbox, query };
   } catch (err) {
     await sandbox.dispose();

@@ -90,7 +90,8 @@ function counter(onBytes: (n: number) => void): Transform {
   });
 }
 
-function replaceByte(chunk: Buffer, from: number): Buffer {
+/** `chunk` with every `from` byte turned into LF (a copy when there is any). */
+export function replaceByte(chunk: Buffer, from: number): Buffer {
   if (chunk.indexOf(from) < 0) return chunk;
   const copy = Buffer.from(chunk);
   for (let i = copy.indexOf(from); i >= 0; i = copy.indexOf(from, i + 1)) copy[i] = 0x0a;

@@ -8,11 +8,11 @@ import { ScanRangeCutter } from '../../../src/select/scan-range.js';
 import { stageObject } from '../../../src/select/staging.js';
 
 /** Feeds `text` from max(0, start-1) in small pieces, as the backend would, and returns what the cutter keeps. */
-function cut(text: string, start: number, end: number, quoting = true): string {
+function cut(text: string, start: number, end: number, quoting = true, piece = 3): string {
   const cutter = new ScanRangeCutter({ start, end, recordEnd: 0x0a, ...(quoting ? { quote: 0x22, escape: 0x22 } : {}) });
   const bytes = Buffer.from(text).subarray(Math.max(0, start - 1));
   let out = '';
-  for (let i = 0; i < bytes.length && !cutter.done; i += 3) out += cutter.take(bytes.subarray(i, i + 3)).toString();
+  for (let i = 0; i < bytes.length && !cutter.done; i += piece) out += cutter.take(bytes.subarray(i, i + piece)).toString();
   return out;
 }
 
@@ -33,6 +33,17 @@ describe('ScanRange record boundaries', () => {
     const quoted = 'a,"x\ny"\nb,2\n';
     expect(cut(quoted, 0, 1)).toBe('a,"x\ny"\n');
     expect(cut(quoted, 0, 1, false)).toBe('a,"x\n');
+  });
+
+  it('tracks quotes across pieces far before the end of the range, whatever the piece size', () => {
+    const records = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `${i},"multi\nline ""${i}"" ,x"\n` : `${i},plain ${i}\n`));
+    const text = records.join('');
+    const starts = records.map((_, i) => records.slice(0, i).join('').length);
+    for (const [first, last] of [[0, 59], [4, 40], [9, 9], [30, 58]]) {
+      const end = starts[last] + (last % 3 === 0 ? 4 : 1);
+      const expected = records.slice(first, last + 1).join('');
+      for (const piece of [1, 3, 64, 4096]) expect(cut(text, starts[first], end, true, piece)).toBe(expected);
+    }
   });
 });
 
