@@ -12,10 +12,9 @@
  *   round trip; only reconstruction goes to a worker, with copies of the shards.
  * Small runs stay on the calling thread: a round trip costs more than the work.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { workerFileBeside } from '../worker-file.js';
 import { InThreadStripeCodec } from './in-thread-codec.js';
 import { checkCodecGeometry, runShardLength } from './frames.js';
 import { blockCount } from './stripe.js';
@@ -27,21 +26,6 @@ import type { DecodeResult, ErasureGeometry, StripeCodec } from './stripe-codec.
 /** Below this many data bytes a run is coded in-thread. */
 export const POOL_MIN_BYTES = 64 * 1024;
 
-/**
- * piscina starts workers from a file. Production runs dist/src/erasure/pool.js
- * with worker.js beside it. Tests run this module as TypeScript source through
- * vitest, and a worker thread cannot load worker.ts: there the pool uses the
- * built dist/src/erasure/worker.js, which is why package.json's "test" script
- * builds before running vitest.
- */
-function workerFile(): string {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith('.ts') ? new URL('../../dist/src/erasure/worker.js', here) : new URL('./worker.js', here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`codec worker ${path} is missing: run \`npm run build\` first`);
-  return path;
-}
-
 export class PooledStripeCodec implements StripeCodec {
   private readonly pool: Piscina;
   private readonly local = new InThreadStripeCodec();
@@ -50,7 +34,7 @@ export class PooledStripeCodec implements StripeCodec {
 
   constructor(threads = availableParallelism()) {
     // Idle workers are unref'd by piscina: an idle pool does not keep the process alive.
-    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 30_000 });
+    this.pool = new Piscina({ filename: workerFileBeside(import.meta.url, 'worker'), minThreads: threads, maxThreads: threads, idleTimeout: 30_000 });
   }
 
   async encode(geometry: ErasureGeometry, data: Buffer): Promise<Buffer[]> {

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DigestingStream, validateExpectations, type BodyExpectations } from '../../../src/frontend/body-digests.js';
 import { createChecksumHasher } from '../../../src/s3/checksums.js';
 import { isS3Error, type S3Error } from '../../../src/s3/errors.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from '../../../src/s3/types.js';
 import { thrown } from '../../helpers/errors.js';
+import { pipeThrough, type PipeOutcome } from './digesting-pipe.js';
 
 const md5Base64 = (data: Buffer) => createHash('md5').update(data).digest('base64');
 const md5Hex = (data: Buffer) => createHash('md5').update(data).digest('hex');
@@ -33,37 +33,14 @@ function slices(data: Buffer, sizes = [1, 3, 7, 64, 1000]): Buffer[] {
   return out;
 }
 
-interface Outcome {
-  error?: unknown;
-  /** Bytes that made it through to the consumer. */
-  passed: Buffer;
-  /** Whether the consumer saw the end of the stream (i.e. would commit). */
-  ended: boolean;
+interface Outcome extends PipeOutcome {
   stream: DigestingStream;
 }
 
 async function run(expect_: BodyExpectations, chunks: Buffer[] | (() => AsyncGenerator<Buffer>)): Promise<Outcome> {
   const stream = new DigestingStream(expect_);
-  const received: Buffer[] = [];
-  let ended = false;
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      received.push(chunk);
-      done();
-    },
-    final(done) {
-      ended = true;
-      done();
-    },
-  });
   const source = typeof chunks === 'function' ? Readable.from(chunks()) : Readable.from(chunks, { objectMode: false });
-  let error: unknown;
-  try {
-    await pipeline(source, stream, sink);
-  } catch (err) {
-    error = err;
-  }
-  return { error, passed: Buffer.concat(received), ended, stream };
+  return { ...(await pipeThrough(stream, source)), stream };
 }
 
 function s3Error(outcome: Outcome): S3Error {
