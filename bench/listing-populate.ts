@@ -39,7 +39,9 @@ export interface PopulateSpec {
 }
 
 export async function populateBuckets(volumes: string[], specs: PopulateSpec[]): Promise<void> {
-  const backend = await ErasureBackend.open({ volumes, setDriveCount: ERASURE_DRIVES, parity: { STANDARD: ERASURE_PARITY } });
+  // Records written straight into the drives bypass the listing index: opened without it, the backend
+  // invalidates any index, and the server rebuilds it from the drives at start.
+  const backend = await ErasureBackend.open({ volumes, setDriveCount: ERASURE_DRIVES, parity: { STANDARD: ERASURE_PARITY }, listingIndex: false });
   try {
     if (backend.sets.length !== 1) throw new Error(`expected one erasure set, got ${backend.sets.length}`);
     const drives = backend.sets[0].drives;

@@ -149,6 +149,7 @@ function formatBackend(backend: AdminBackendInfo): string {
     }
   }
   if (backend.scanner) text += formatScanner(backend.scanner);
+  if (backend.listingIndex) text += `  listing index: ${backend.listingIndex.state}${backend.listingIndex.rebuiltKeys === undefined ? '' : `, ${backend.listingIndex.rebuiltKeys} keys rebuilt`}\n`;
   return text;
 }
 

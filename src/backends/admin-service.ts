@@ -55,6 +55,8 @@ export interface AdminBackendInfo {
   sets?: AdminSetInfo[];
   buckets?: number;
   scanner?: ScannerStatus;
+  /** The node's listing index (erasure backends): ready, rebuilding (with keys so far), unusable, closed. */
+  listingIndex?: { state: string; file?: string; rebuiltKeys?: number; lastRebuildMs?: number };
 }
 
 export interface AdminInfo {

@@ -6,6 +6,7 @@
 import type { CodingKernel } from './kernel.js';
 import { parityRows, reconstructionRows } from './matrix.js';
 import { frameIsValid, runBlocks, runShardLength, shardBlock, writeFrameHeader, type BlockPlace } from './frames.js';
+import { FRAME_HEADER_BYTES } from './stripe.js';
 import type { ErasureGeometry } from './stripe-codec.js';
 
 /**
@@ -107,14 +108,34 @@ export function assembleRun(
  * reading more shards if need be). Parity shards are neither needed nor checked.
  */
 export function intactRunData(geometry: ErasureGeometry, shards: readonly (Buffer | undefined)[], dataLength: number): Buffer | undefined {
+  const slices = intactRunSlices(geometry, shards, dataLength);
+  return slices && Buffer.concat(slices, dataLength);
+}
+
+/**
+ * As `intactRunData`, without the copy: the run's data as views into the
+ * data shards, in order (block by block, shard by shard; a block is the
+ * concatenation of its data shard blocks, the padding cut off). The views
+ * share the shards' memory and add up to `dataLength` bytes.
+ */
+export function intactRunSlices(geometry: ErasureGeometry, shards: readonly (Buffer | undefined)[], dataLength: number): Buffer[] | undefined {
   const k = geometry.dataShards;
-  const dataShards = shards.slice(0, k);
-  if (dataShards.length < k || dataShards.some((shard) => shard === undefined)) return undefined;
-  const verification = verifyRun(geometry, dataShards, dataLength);
-  if (verification.corrupt.length > 0 || !dataShardsIntact(geometry, verification)) return undefined;
-  const data = Buffer.allocUnsafe(dataLength);
-  for (const place of runBlocks(geometry, dataLength)) copyBlockData(data, place, dataShards.map((shard) => shardBlock(shard!, place)));
-  return data;
+  const expected = runShardLength(geometry, dataLength);
+  const places = runBlocks(geometry, dataLength);
+  for (let j = 0; j < k; j++) {
+    const shard = shards[j];
+    if (!shard || shard.length !== expected) return undefined;
+    for (const place of places) if (!frameIsValid(shard, place)) return undefined;
+  }
+  const slices: Buffer[] = [];
+  for (const place of places) {
+    for (let j = 0; j < k; j++) {
+      const length = Math.min(place.shardBytes, place.length - j * place.shardBytes);
+      const start = place.frameOffset + FRAME_HEADER_BYTES;
+      if (length > 0) slices.push(shards[j]!.subarray(start, start + length));
+    }
+  }
+  return slices;
 }
 
 /** Copies one block's k data shard blocks (the last zero-padded) into its place in the run's data. */

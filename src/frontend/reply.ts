@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { BufferedBody } from '../backends/buffered-body.js';
+import { recyclerOf } from '../backends/recycled-chunks.js';
 
 /**
  * What a handler answers: status, headers and a body that is either small
@@ -13,7 +14,7 @@ export interface S3Reply {
   body?: string | Buffer | Readable;
 }
 
-export function xmlReply(xml: string, status = 200, headers: S3Reply['headers'] = {}): S3Reply {
+export function xmlReply(xml: string | Buffer, status = 200, headers: S3Reply['headers'] = {}): S3Reply {
   return { status, headers: { 'content-type': 'application/xml', ...headers }, body: xml };
 }
 
@@ -57,8 +58,39 @@ export function sendReply(res: ServerResponse, reply: S3Reply, method: string, o
     return finished(res);
   }
   res.writeHead(reply.status, headers);
+  const recycle = recyclerOf(body);
+  if (recycle) return writeRecycling(body, res, onBytes, recycle);
   return new Promise((resolve) => {
     pipeline(body, byteCounter(onBytes), res, () => resolve());
+  });
+}
+
+/**
+ * Streams a body whose chunks the producer reuses (recycled-chunks.ts): each
+ * chunk is handed back only once the socket has taken all its bytes (the
+ * write's callback without an error), never earlier. Backpressure as in a
+ * pipeline: the body is paused while the response is over its high-water
+ * mark. Flowing mode hands chunks over one by one as produced (read() may
+ * merge buffered ones into a copy). A body error cuts the connection; a
+ * client gone early destroys the body.
+ */
+function writeRecycling(body: Readable, res: ServerResponse, onBytes: (n: number) => void, recycle: (chunk: Buffer) => void): Promise<void> {
+  return new Promise((resolve) => {
+    body.on('data', (chunk: Buffer) => {
+      onBytes(chunk.length);
+      const more = res.write(chunk, (err) => {
+        if (!err) recycle(chunk);
+      });
+      if (!more) body.pause();
+    });
+    res.on('drain', () => body.resume());
+    body.once('end', () => res.end());
+    body.once('error', () => res.destroy());
+    // 'close' follows 'finish' on a response, and comes alone when the connection dies.
+    res.once('close', () => {
+      body.destroy();
+      resolve();
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import { constants as fsc } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DriveFiles, TempShard } from './drive.js';
+import type { ShardReadSession } from './shard-read-session.js';
 
 /** Where temp shard files live and committed shards go, relative to the drive root (see drive.ts). */
 export const TEMP_DIR = path.join('.cairn.sys', 'tmp');
@@ -36,10 +37,11 @@ export class DiskDriveFiles implements DriveFiles {
     return new DiskTempShard(tempPath, handle, (bucket, dataId) => this.dataPath(bucket, dataId));
   }
 
-  async read(bucket: string, dataId: string, file: string, offset: number, length: number): Promise<Buffer> {
-    const handle = await fs.open(this.filePath(bucket, dataId, file), fsc.O_RDONLY);
+  async read(bucket: string, dataId: string, file: string, offset: number, length: number, session?: ShardReadSession): Promise<Buffer> {
+    const filePath = this.filePath(bucket, dataId, file);
+    const handle = session ? await session.handle(filePath) : await fs.open(filePath, fsc.O_RDONLY);
     try {
-      const buffer = Buffer.allocUnsafe(length);
+      const buffer = session ? session.buffer(length) : Buffer.allocUnsafe(length);
       let filled = 0;
       while (filled < length) {
         const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
@@ -48,7 +50,7 @@ export class DiskDriveFiles implements DriveFiles {
       }
       return buffer;
     } finally {
-      await handle.close();
+      if (!session) await handle.close();
     }
   }
 

@@ -23,6 +23,10 @@ import type {
   PartRecord,
   UploadRecord,
 } from './records.js';
+import type { ShardReadSession } from './shard-read-session.js';
+
+/** The record a write replaced on one drive: absent, found, or there but failing its checksum. */
+export type ReplacedObject = { state: 'absent' } | { state: 'found'; value: ObjectRecord } | { state: 'corrupt' };
 
 export interface ListRecordsOptions {
   prefix: string;
@@ -69,6 +73,12 @@ export interface DriveMetaStore {
   getObject(bucket: string, key: string): ObjectRecord | undefined;
   /** Inserts or replaces the record for (bucket, key). */
   putObject(record: ObjectRecord): Promise<void>;
+  /**
+   * putObject that also answers what the write replaced, read in the same
+   * transaction: the row a concurrent reader could have seen just before.
+   * Optional: an engine over stores without it reads the records first.
+   */
+  putObjectReplacing?(record: ObjectRecord): Promise<ReplacedObject>;
   /** Removes the record; when `dataId` is given, only if the stored record has that dataId. True if removed. */
   deleteObject(bucket: string, key: string, dataId?: string): Promise<boolean>;
   /**
@@ -106,8 +116,12 @@ export interface DriveMetaStore {
 export interface DriveFiles {
   /** A new temp shard file under .cairn.sys/tmp/. */
   createTemp(): Promise<TempShard>;
-  /** Reads `length` bytes at `offset` of data/<bucket>/<dataId>/<file>; short or missing files throw. */
-  read(bucket: string, dataId: string, file: string, offset: number, length: number): Promise<Buffer>;
+  /**
+   * Reads `length` bytes at `offset` of data/<bucket>/<dataId>/<file>; short or missing files throw.
+   * With `session`, the file stays open in it for the rest of that read (the caller closes it) and
+   * the bytes land in memory it gives.
+   */
+  read(bucket: string, dataId: string, file: string, offset: number, length: number, session?: ShardReadSession): Promise<Buffer>;
   /** Size in bytes, or undefined when missing. */
   size(bucket: string, dataId: string, file: string): Promise<number | undefined>;
   /** Removes one shard file (missing is fine). */

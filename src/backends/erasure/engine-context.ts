@@ -5,11 +5,23 @@
  */
 import type { ErasureGeometry, StripeCodec } from '../../erasure/stripe-codec.js';
 import type { StorageClass } from '../../s3/types.js';
-import type { KeyLocks } from '../key-locks.js';
-import type { Drive } from './drive.js';
-import { askDrives, chooseVersion, objectBallot, objectVariant, type DriveAnswer, type QuorumVerdict } from './quorum.js';
+import { objectLockKey, type KeyLocks } from '../key-locks.js';
+import type { Drive, ReplacedObject } from './drive.js';
+import {
+  askDrives,
+  chooseVersion,
+  countTrue,
+  insufficientWriteQuorum,
+  meetsWriteQuorum,
+  objectBallot,
+  objectVariant,
+  onEveryDrive,
+  type DriveAnswer,
+  type QuorumVerdict,
+} from './quorum.js';
 import type { ReadLeases } from './read-leases.js';
 import type { ObjectRecord } from './records.js';
+import type { CommitCheck } from './set-api.js';
 
 export interface EngineContext {
   readonly drives: readonly Drive[];
@@ -20,6 +32,8 @@ export interface EngineContext {
   /** Reads in progress per version: data is freed only once they are done. */
   readonly leases: ReadLeases;
   geometryFor(storageClass: StorageClass): ErasureGeometry;
+  /** Under the key's lock, after a commit that may change what is listed: the key's record now (undefined: not listed). */
+  listingChanged?(bucket: string, key: string, record: ObjectRecord | undefined): void;
 }
 
 export interface ObjectAnswers {
@@ -73,4 +87,68 @@ export async function restoreObjectRecords(
       }
     }),
   );
+}
+
+/**
+ * The check of a write without conditions (no If-Match / If-None-Match): with
+ * it the engine need not read the current record before committing
+ * (commitReplacing). Compared by identity.
+ */
+export const UNCONDITIONAL: CommitCheck = () => {};
+
+/** Whether every drive can answer what its object write replaced (DriveMetaStore.putObjectReplacing). */
+export function reportsReplaced(drives: readonly Drive[]): boolean {
+  return drives.every((drive) => typeof drive.meta.putObjectReplacing === 'function');
+}
+
+/**
+ * The commit of a write without conditions, on drives that report what they
+ * replaced: under the key's lock, writes `recordFor(position)` on every drive
+ * it gives one for, each write answering the row it replaced (read in the
+ * same transaction, so it is exactly what a read under the lock would have
+ * found). Below write quorum each changed drive gets that row back, as
+ * commitObject does from its reads. Returns the replaced records (to free
+ * their data) and a position that took the new one.
+ */
+export async function commitReplacing(
+  context: EngineContext,
+  bucket: string,
+  key: string,
+  geometry: ErasureGeometry,
+  signal: AbortSignal | undefined,
+  newDataId: string,
+  recordFor: (position: number) => ObjectRecord | undefined,
+  /** Runs under the lock once the write made quorum. */
+  onCommitted?: () => void,
+): Promise<{ replaced: ObjectRecord[]; written: number }> {
+  return context.locks.run(objectLockKey(bucket, key), async () => {
+    signal?.throwIfAborted();
+    const before: DriveAnswer<ObjectRecord>[] = context.drives.map(() => ({ state: 'failed', error: undefined }));
+    const changed = await onEveryDrive(context.drives, async (drive, position) => {
+      const record = recordFor(position);
+      if (!record) throw new Error('skipped');
+      const replaced: ReplacedObject = await drive.meta.putObjectReplacing!(record);
+      before[position] = replaced;
+    });
+    if (!meetsWriteQuorum(countTrue(changed), geometry.dataShards, geometry.parityShards)) {
+      await restoreObjectRecords(context, bucket, key, before, changed, newDataId);
+      throw insufficientWriteQuorum();
+    }
+    onCommitted?.();
+    const replaced = before.flatMap((answer) => (answer.state === 'found' ? [answer.value] : []));
+    return { replaced, written: changed.indexOf(true) };
+  });
+}
+
+/**
+ * Frees the data of every replaced version (other than `kept`) that has shard
+ * files, each once. Best effort, as removeDataEverywhere.
+ */
+export async function freeReplacedData(context: EngineContext, bucket: string, replaced: readonly ObjectRecord[], kept: string): Promise<void> {
+  const freed = new Set<string>([kept]);
+  for (const record of replaced) {
+    if (freed.has(record.dataId) || !hasShardFiles(record)) continue;
+    freed.add(record.dataId);
+    await removeDataEverywhere(context, bucket, record.dataId);
+  }
 }

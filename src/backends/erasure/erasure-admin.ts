@@ -9,6 +9,7 @@ import { S3Error } from '../../s3/errors.js';
 import { HealTally, type AdminBackendInfo, type AdminDriveInfo, type AdminInfo, type AdminService, type DriveUsage, type HealReport, type HealRequest } from '../admin-service.js';
 import type { Backend } from '../backend.js';
 import type { Drive } from './drive.js';
+import type { ListingIndexStatus } from './listing-index.js';
 import { runHealPass } from './heal-pass.js';
 import type { ErasureScanner, ScanSubject, ScannerObserver } from './scanner.js';
 import { Throttle } from './throttle.js';
@@ -25,6 +26,7 @@ export interface DeploymentView {
 export interface ErasureSubject extends ScanSubject {
   readonly deployment: DeploymentView;
   readonly parity: Readonly<Record<string, number>>;
+  readonly listingIndex?: { status(): ListingIndexStatus } | undefined;
 }
 
 export interface AdminBackendEntry {
@@ -82,6 +84,8 @@ async function backendInfo(entry: AdminBackendEntry, signal?: AbortSignal): Prom
     () => undefined,
   );
   info.scanner = scanner?.status() ?? { running: false, cycles: 0, healQueueLength: subject.healQueue?.size ?? 0 };
+  const listingIndex = subject.listingIndex?.status();
+  if (listingIndex) info.listingIndex = listingIndex;
   return info;
 }
 

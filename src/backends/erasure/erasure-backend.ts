@@ -6,7 +6,9 @@
  *   one set, chosen by a hash of bucket/key (placement.ts), and its engine
  *   (ErasureSet, erasure-set.ts) encodes, commits by quorum, reads and heals.
  * - Buckets and their configs live on every drive (bucket-store.ts).
- * - Listing merges the sets' drives by quorum (listing.ts).
+ * - Listing reads the node's listing index (listing-index.ts), a cache kept
+ *   in commit order; while it is not ready, it merges the sets' drives by
+ *   quorum (listing.ts).
  * - Multipart parts are erasure-coded as they arrive; completion is a
  *   metadata commit in the key's set. Uploads of a key live in its set.
  * - Copies read the source from its set and write the destination like a
@@ -48,9 +50,11 @@ import { BucketStore } from './bucket-store.js';
 import { digestingBody } from './copy-body.js';
 import type { Drive } from './drive.js';
 import { openDeployment, type Deployment } from './deployment.js';
+import { UNCONDITIONAL } from './engine-context.js';
 import { ErasureSet } from './erasure-set.js';
 import { HealQueue, type HealTarget } from './heal-queue.js';
 import { compareKeys } from './key-order.js';
+import { invalidateListingIndex, ListingIndex } from './listing-index.js';
 import { listObjectsPage, type ListingSet } from './listing.js';
 import { infoFromRecord } from './object-info.js';
 import { resolveParity, type ParityByStorageClass } from './parity.js';
@@ -71,6 +75,12 @@ export interface ErasureBackendOptions {
   onBackgroundError?: (what: string, err: unknown) => void;
   /** Wraps each opened drive before the engines use it (fault tests inject failures this way). */
   wrapDrive?: (drive: Drive) => Drive;
+  /**
+   * Keep the node's listing index (default true). Off, listings always merge
+   * the drives, and any index left on the drives is invalidated (it would
+   * miss this process's writes).
+   */
+  listingIndex?: boolean;
 }
 
 const MAX_PART_NUMBER = 10_000;
@@ -82,6 +92,8 @@ export class ErasureBackend implements Backend {
   private readonly buckets: BucketStore;
   private readonly uploadLocks = new KeyLocks();
   private readonly listingSets: ListingSet[];
+  /** The node's listing index; undefined when turned off. */
+  listingIndex: ListingIndex | undefined;
 
   private constructor(
     /** The drives, their identities and set layout (for admin and healing). */
@@ -109,6 +121,7 @@ export class ErasureBackend implements Backend {
       const parity = resolveParity(setSize, options.parity);
       const codec = createStripeCodec({ pool: true });
       const sets: ErasureSet[] = [];
+      let listingIndex: ListingIndex | undefined;
       const healQueue = new HealQueue({
         heal: (target: HealTarget) => sets[target.setIndex].heal(target.bucket, target.key),
         onError: (target, err) => onBackgroundError(`healing ${target.bucket}/${target.key}`, err),
@@ -123,14 +136,34 @@ export class ErasureBackend implements Backend {
             codec,
             parityFor: (storageClass) => parity[storageClass],
             onDegraded: (bucket: string, key: string) => healQueue.add({ setIndex: index, bucket, key }),
+            onCommitted: (bucket, key, record) => listingIndex?.committed(bucket, key, record),
           }),
         );
       });
-      return new ErasureBackend(deployment, driveSets.flat(), sets, parity, healQueue, codec, onBackgroundError);
+      const backend = new ErasureBackend(deployment, driveSets.flat(), sets, parity, healQueue, codec, onBackgroundError);
+      if (options.listingIndex === false) invalidateListingIndex(deployment.drives.map((drive) => drive.root));
+      else listingIndex = backend.listingIndex = backend.openListingIndex();
+      return backend;
     } catch (err) {
       await deployment.close();
       throw err;
     }
+  }
+
+  private openListingIndex(): ListingIndex {
+    const deployment = this.deployment;
+    return ListingIndex.open({
+      deploymentId: deployment.id,
+      onlineRoots: () => {
+        const offline = new Set(deployment.offline.map((drive) => drive.root));
+        return deployment.drives.map((drive) => drive.root).filter((root) => !offline.has(root));
+      },
+      listBuckets: () => this.buckets.list().map((bucket) => bucket.name),
+      scan: (bucket, after, maxKeys) => listObjectsPage(bucket, this.listingSets, { prefix: '', after, maxKeys }),
+      onEvent: (what, err) => {
+        if (err !== undefined) this.onBackgroundError(what, err);
+      },
+    });
   }
 
   // ── buckets ──────────────────────────────────────────────────────────
@@ -158,6 +191,7 @@ export class ErasureBackend implements Backend {
         }
       }
     });
+    this.listingIndex?.bucketDropped(bucket);
     // AWS deletes a general purpose bucket with uploads in progress, and they go with it.
     await this.dropUploads(bucket).catch((err: unknown) => this.onBackgroundError(`dropping the uploads of deleted bucket ${bucket}`, err));
   }
@@ -263,7 +297,7 @@ export class ErasureBackend implements Backend {
 
   async listObjects(bucket: string, options: ListObjectsOptions): Promise<ListObjectsResult> {
     this.buckets.require(bucket);
-    return listObjectsPage(bucket, this.listingSets, options);
+    return this.listingIndex?.list(bucket, options) ?? listObjectsPage(bucket, this.listingSets, options);
   }
 
   async updateObjectMeta(bucket: string, key: string, update: ObjectMetaUpdate, signal?: AbortSignal): Promise<ObjectInfo> {
@@ -332,6 +366,7 @@ export class ErasureBackend implements Backend {
 
   async close(): Promise<void> {
     await this.healQueue.close();
+    await this.listingIndex?.close();
     await this.codec.close();
     await this.deployment.close();
   }
@@ -389,10 +424,9 @@ export class ErasureBackend implements Backend {
 
 /** The write conditions of a PUT or a completion, checked against the current record under the key's lock. */
 function conditionCheck(ifMatch: string | undefined, ifNoneMatch: string | undefined): CommitCheck {
-  return (current) => {
-    if (ifMatch === undefined && ifNoneMatch === undefined) return;
-    checkWriteConditions({ ifMatch, ifNoneMatch }, current);
-  };
+  // UNCONDITIONAL lets the set skip reading the current record before the commit.
+  if (ifMatch === undefined && ifNoneMatch === undefined) return UNCONDITIONAL;
+  return (current) => checkWriteConditions({ ifMatch, ifNoneMatch }, current);
 }
 
 /** A request already aborted stores nothing: its body is released unread (so it cannot fail unobserved), as a pipeline would on abort. */

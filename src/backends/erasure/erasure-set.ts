@@ -14,16 +14,21 @@ import type { IncomingBody } from '../backend.js';
 import { KeyLocks, objectLockKey } from '../key-locks.js';
 import type { Drive } from './drive.js';
 import {
+  commitReplacing,
+  freeReplacedData,
   hasShardFiles,
   objectAnswers,
   removeDataEverywhere,
+  reportsReplaced,
   restoreObjectRecords,
+  UNCONDITIONAL,
   type EngineContext,
   type ObjectAnswers,
 } from './engine-context.js';
 import { healObject } from './heal-object.js';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_INLINE_LIMIT, geometryFor, layoutAt, layoutFor } from './layout.js';
 import { MultipartPath } from './multipart-path.js';
+import { InvalidatingLocks, ObjectRecordCache } from './object-record-cache.js';
 import { countTrue, insufficientWriteQuorum, meetsWriteQuorum, onEveryDrive, readQuorum } from './quorum.js';
 import { ReadLeases } from './read-leases.js';
 import { readObject, type ReadContext, type RecordCopies } from './read-path.js';
@@ -48,6 +53,14 @@ export interface ErasureSetOptions {
   onDegraded?(bucket: string, key: string): void;
   /** Shared with whatever else commits to these keys (default: the set's own). */
   locks?: KeyLocks;
+  /** Bytes of recently resolved records kept in memory (object-record-cache.ts); 0 turns the cache off. */
+  recordCacheBytes?: number;
+  /**
+   * Called under the key's lock after every commit that may change what is
+   * listed, with the key's record now (undefined: not listed). The node's
+   * listing index (listing-index.ts) follows the drives through it. Must not throw.
+   */
+  onCommitted?(bucket: string, key: string, record: ObjectRecord | undefined): void;
 }
 
 /** The file name of a plain PUT's shard inside its data directory. */
@@ -71,12 +84,16 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
    * gone with the record.
    */
   private readonly resolvedCopies = new WeakMap<ObjectRecord, RecordCopies>();
+  /** Recently resolved objects (undefined when turned off); every locked task on a key drops its entry. */
+  private readonly recordCache: ObjectRecordCache | undefined;
 
   constructor(private readonly options: ErasureSetOptions) {
     this.index = options.index;
     this.drives = [...options.drives];
     this.codec = options.codec;
-    this.locks = options.locks ?? new KeyLocks();
+    const locks = options.locks ?? new KeyLocks();
+    this.recordCache = options.recordCacheBytes === 0 ? undefined : new ObjectRecordCache(options.recordCacheBytes);
+    this.locks = this.recordCache ? new InvalidatingLocks(locks, this.recordCache) : locks;
     this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.inlineLimit = options.inlineLimit ?? DEFAULT_INLINE_LIMIT;
     this.readBlocksPerRun = options.readBlocksPerRun ?? Math.max(1, Math.floor((2 << 20) / this.blockSize));
@@ -89,8 +106,16 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
   }
 
   resolve(bucket: string, key: string): ObjectRecord | undefined {
+    const lockKey = objectLockKey(bucket, key);
+    const cached = this.recordCache?.get(lockKey);
+    if (cached) return cached.record;
     const { answers, verdict } = objectAnswers(this, bucket, key);
-    if (verdict.value) this.resolvedCopies.set(verdict.value, answers.map((answer) => (answer.state === 'found' ? answer.value : undefined)));
+    if (verdict.value) {
+      const copies = answers.map((answer) => (answer.state === 'found' ? answer.value : undefined));
+      this.resolvedCopies.set(verdict.value, copies);
+      // Not while a commit on the key is in progress or queued: the drives may be mid-change (object-record-cache.ts).
+      if (!this.locks.isHeld(lockKey)) this.recordCache?.remember(lockKey, verdict.value, copies);
+    }
     return verdict.value;
   }
 
@@ -145,10 +170,17 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
     });
     try {
       if (!meetsWriteQuorum(countTrue(holds), geometry.dataShards, geometry.parityShards)) throw insufficientWriteQuorum();
-      const { previous, written } = await this.commitObject(bucket, key, geometry, check, signal, dataId, (drive, position) =>
-        holds[position] ? drive.meta.putObject(recordAt(position)) : undefined,
-      );
-      if (previous && previous.dataId !== dataId && hasShardFiles(previous)) await removeDataEverywhere(this, bucket, previous.dataId);
+      const recordFor = (position: number) => (holds[position] ? recordAt(position) : undefined);
+      const write = (drive: Drive, position: number) => (holds[position] ? drive.meta.putObject(recordAt(position)) : undefined);
+      // Without a condition, what each drive's write replaced stands in for reading the records first.
+      const { replaced, written } =
+        check === UNCONDITIONAL && reportsReplaced(this.drives)
+          ? await commitReplacing(this, bucket, key, geometry, signal, dataId, recordFor, () => this.listingChanged(bucket, key, recordAt(0)))
+          : await this.commitObject(bucket, key, geometry, check, signal, dataId, write, undefined, recordAt(0)).then(({ previous, written }) => ({
+              replaced: previous ? [previous] : [],
+              written,
+            }));
+      await freeReplacedData(this, bucket, replaced, dataId);
       return recordAt(written);
     } catch (err) {
       if (!inline) await removeDataEverywhere(this, bucket, dataId);
@@ -171,6 +203,8 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
     newDataId: string,
     write: (drive: Drive, position: number, before: ObjectAnswers) => Promise<unknown> | undefined,
     undo?: (changed: boolean[], before: ObjectAnswers) => Promise<void>,
+    /** The committed record (any position's: the listed fields are the same), for onCommitted. */
+    committed?: ObjectRecord,
   ): Promise<{ previous?: ObjectRecord; written: number }> {
     return this.locks.run(objectLockKey(bucket, key), async () => {
       const before = objectAnswers(this, bucket, key);
@@ -182,6 +216,7 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
         if (undo) await undo(changed, before);
         throw insufficientWriteQuorum();
       }
+      if (committed) this.listingChanged(bucket, key, committed);
       return { previous: before.verdict.value, written: changed.indexOf(true) };
     });
   }
@@ -218,6 +253,7 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
         await restoreObjectRecords(this, bucket, key, answers, deleted);
         throw insufficientWriteQuorum();
       }
+      this.listingChanged(bucket, key, undefined);
       return current;
     });
     if (removed && hasShardFiles(removed)) await removeDataEverywhere(this, bucket, removed.dataId);
@@ -239,7 +275,9 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
         await restoreObjectRecords(this, bucket, key, answers, changed);
         throw insufficientWriteQuorum();
       }
-      return change(current);
+      const updated = change(current);
+      this.listingChanged(bucket, key, updated);
+      return updated;
     });
   }
 
@@ -278,6 +316,10 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
 
   heal(bucket: string, key: string, signal?: AbortSignal): Promise<HealOutcome> {
     return healObject(this, bucket, key, signal);
+  }
+
+  listingChanged(bucket: string, key: string, record: ObjectRecord | undefined): void {
+    this.options.onCommitted?.(bucket, key, record);
   }
 }
 

@@ -30,7 +30,10 @@ export async function healObject(context: EngineContext, bucket: string, key: st
       return { bucket, key, state: 'failed', healedDrives: [], reason: `cannot decide the object's state: ${(err as Error).message}` };
     }
     const record = state.verdict.value;
-    if (!record) return removeLeftovers(context, bucket, key, state.answers);
+    if (!record) {
+      context.listingChanged?.(bucket, key, undefined);
+      return removeLeftovers(context, bucket, key, state.answers);
+    }
 
     const drives = context.drives;
     const geometry = geometryOf(record.layout);

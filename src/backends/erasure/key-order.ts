@@ -33,3 +33,56 @@ export function prefixSuccessor(prefix: string): string | undefined {
   }
   return undefined;
 }
+
+export interface KeyRange {
+  start: string;
+  /** Whether `start` itself is in the range. */
+  inclusive: boolean;
+  /** Exclusive upper bound; undefined: none. */
+  end: string | undefined;
+}
+
+/**
+ * The keys a listing query reads: those with `prefix`, at or past `from`,
+ * after `after`. Undefined when no key can be in it.
+ */
+export function keyRange(options: { prefix: string; after?: string | undefined; from?: string | undefined }): KeyRange | undefined {
+  const { prefix, after, from } = options;
+  let start = prefix;
+  let inclusive = true;
+  if (from !== undefined && compareKeys(from, start) > 0) start = from;
+  if (after !== undefined && compareKeys(after, start) >= 0) {
+    start = after;
+    inclusive = false;
+  }
+  const end = prefixSuccessor(prefix);
+  if (end !== undefined && compareKeys(start, end) >= 0) return undefined;
+  return { start, inclusive, end };
+}
+
+/** The four prepared queries over a key range: from/after `start`, with or without an exclusive `end`. */
+export interface KeyRangeQueries {
+  listFrom: RangeQuery;
+  listAfter: RangeQuery;
+  listFromBounded: RangeQuery;
+  listAfterBounded: RangeQuery;
+}
+
+interface RangeQuery {
+  all(...params: unknown[]): unknown[];
+}
+
+/** Up to `limit` rows of `bucket` in the listing range of `options` (keyRange), by the query that fits it. */
+export function rowsInKeyRange(
+  queries: KeyRangeQueries,
+  bucket: string,
+  options: { prefix: string; after?: string | undefined; from?: string | undefined; limit: number },
+): unknown[] {
+  if (options.limit <= 0) return [];
+  const range = keyRange(options);
+  if (!range) return [];
+  const { start, inclusive, end } = range;
+  return end === undefined
+    ? (inclusive ? queries.listFrom : queries.listAfter).all(bucket, start, options.limit)
+    : (inclusive ? queries.listFromBounded : queries.listAfterBounded).all(bucket, start, end, options.limit);
+}

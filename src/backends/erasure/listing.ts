@@ -12,10 +12,14 @@
  *   index's `from` bound (the prefix's successor), so a delimiter listing of a
  *   small prefix reads about as many index rows in a bucket of 10k keys as in
  *   one of 1M.
+ *
+ * The page logic (pageOf) runs over any ordered source of listed entries: the
+ * drives' quorum merge here, or the node's listing index (listing-index.ts),
+ * so both paths give the same answers by construction.
  */
 import type { ObjectSummary } from '../../s3/types.js';
 import type { ListObjectsOptions, ListObjectsResult } from '../backend.js';
-import type { Drive } from './drive.js';
+import type { Drive, ListRecordsOptions } from './drive.js';
 import { compareKeys, prefixSuccessor } from './key-order.js';
 import { insufficientReadQuorum } from './quorum.js';
 import type { ObjectListingEntry } from './records.js';
@@ -24,14 +28,27 @@ const MAX_KEYS = 1000;
 /** Delimiter listings start with small pages: rows under a common prefix are skipped, not used. */
 const FIRST_DELIMITER_PAGE = 32;
 
-interface Bounds {
+export interface Bounds {
   prefix: string;
   after?: string;
 }
 
-/** One drive's entries in key order, fetched a page at a time. */
-class DrivePager {
-  private buffer: ObjectListingEntry[] = [];
+/** What a listed entry needs to carry (the drives' entries carry more, for the quorum vote). */
+export type ListedEntry = Pick<ObjectListingEntry, 'key' | 'size' | 'etag' | 'lastModifiedMs' | 'storageClass'>;
+
+/** An ordered source of entries, one range query at a time; throws when it cannot answer. */
+export type EntrySource<E extends ListedEntry> = (options: ListRecordsOptions) => E[];
+
+/** An ordered stream of listed entries that can jump forward. */
+export interface EntryStream {
+  next(): ListedEntry | undefined;
+  /** Skips every entry before `from`. */
+  seek(from: string): void;
+}
+
+/** One source's entries in key order, fetched a page at a time (page sizes double up to maxPageSize). */
+export class SourcePager<E extends ListedEntry> {
+  private buffer: E[] = [];
   private index = 0;
   private lastKey: string | undefined;
   private pendingFrom: string | undefined;
@@ -39,8 +56,7 @@ class DrivePager {
   failed = false;
 
   constructor(
-    private readonly drive: Drive,
-    private readonly bucket: string,
+    private readonly source: EntrySource<E>,
     private readonly bounds: Bounds,
     private pageSize: number,
     private readonly maxPageSize: number,
@@ -48,7 +64,7 @@ class DrivePager {
     this.lastKey = bounds.after;
   }
 
-  peek(): ObjectListingEntry | undefined {
+  peek(): E | undefined {
     if (this.index < this.buffer.length) return this.buffer[this.index];
     if (this.ended) return undefined;
     this.fetch();
@@ -67,9 +83,9 @@ class DrivePager {
 
   private fetch(): void {
     const options = { prefix: this.bounds.prefix, limit: this.pageSize, after: this.lastKey, from: this.pendingFrom };
-    let page: ObjectListingEntry[];
+    let page: E[];
     try {
-      page = this.drive.meta.listObjects(this.bucket, options);
+      page = this.source(options);
     } catch {
       this.failed = true;
       page = [];
@@ -88,7 +104,7 @@ class SetStream {
   private head: ObjectListingEntry | undefined;
   private headLoaded = false;
 
-  constructor(private readonly pagers: DrivePager[], private readonly minReadQuorum: number) {}
+  constructor(private readonly pagers: SourcePager<ObjectListingEntry>[], private readonly minReadQuorum: number) {}
 
   peek(): ObjectListingEntry | undefined {
     if (!this.headLoaded) {
@@ -137,7 +153,7 @@ class SetStream {
 }
 
 /** The sets' streams merged into one ordered stream. */
-class BucketStream {
+class BucketStream implements EntryStream {
   constructor(private readonly sets: SetStream[]) {}
 
   next(): ObjectListingEntry | undefined {
@@ -162,8 +178,41 @@ export interface ListingSet {
   minReadQuorum: number;
 }
 
-/** One ListObjects page (see the header comment). */
+/** One ListObjects page merged from the drives by quorum (see the header comment). */
 export function listObjectsPage(bucket: string, sets: readonly ListingSet[], options: ListObjectsOptions): ListObjectsResult {
+  return pageOf(options, (bounds, firstPage, maxPage) =>
+    new BucketStream(
+      sets.map(
+        (set) =>
+          new SetStream(
+            set.drives.map((drive) => new SourcePager((o) => drive.meta.listObjects(bucket, o), bounds, firstPage, maxPage)),
+            set.minReadQuorum,
+          ),
+      ),
+    ),
+  );
+}
+
+/** A single ordered source as a stream (its failure is the listing's: nothing votes for it). */
+export function singleSourceStream<E extends ListedEntry>(source: EntrySource<E>, bounds: Bounds, firstPage: number, maxPage: number): EntryStream {
+  const pager = new SourcePager(source, bounds, firstPage, maxPage);
+  return {
+    next() {
+      const entry = pager.peek();
+      if (pager.failed) throw new Error('the listing source failed');
+      pager.advance();
+      return entry;
+    },
+    seek: (from) => pager.seek(from),
+  };
+}
+
+/**
+ * One ListObjects page over an ordered stream: prefix, delimiter roll-up,
+ * `after` and max-keys. `open` builds the stream for the bounds and the page
+ * sizes to fetch with.
+ */
+export function pageOf(options: ListObjectsOptions, open: (bounds: Bounds, firstPage: number, maxPage: number) => EntryStream): ListObjectsResult {
   const maxKeys = Math.max(0, Math.min(MAX_KEYS, Math.floor(options.maxKeys)));
   if (maxKeys === 0) return { objects: [], commonPrefixes: [], isTruncated: false };
   const { prefix, delimiter, after } = options;
@@ -174,9 +223,7 @@ export function listObjectsPage(bucket: string, sets: readonly ListingSet[], opt
   };
 
   const firstPage = delimiter ? Math.min(FIRST_DELIMITER_PAGE, maxKeys + 1) : maxKeys + 1;
-  const stream = new BucketStream(
-    sets.map((set) => new SetStream(set.drives.map((drive) => new DrivePager(drive, bucket, { prefix, after }, firstPage, maxKeys + 1)), set.minReadQuorum)),
-  );
+  const stream = open({ prefix, after }, firstPage, maxKeys + 1);
 
   // A common prefix sorts at its own text; `after` equal to (or inside) one skips that whole group.
   let skipPrefix = after === undefined ? undefined : rollUp(after);
@@ -201,7 +248,7 @@ export function listObjectsPage(bucket: string, sets: readonly ListingSet[], opt
       break;
     }
     rows++;
-    const commonPrefix = rollUp(entry.key);
+    const commonPrefix = delimiter === undefined ? undefined : rollUp(entry.key);
     if (commonPrefix !== undefined) {
       commonPrefixes.push(commonPrefix);
       nextAfter = commonPrefix;
@@ -216,6 +263,6 @@ export function listObjectsPage(bucket: string, sets: readonly ListingSet[], opt
   return result;
 }
 
-function summaryOf(entry: ObjectListingEntry): ObjectSummary {
+function summaryOf(entry: ListedEntry): ObjectSummary {
   return { key: entry.key, size: entry.size, etag: entry.etag, lastModified: new Date(entry.lastModifiedMs), storageClass: entry.storageClass };
 }

@@ -26,10 +26,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { CorruptRecordError, type DriveMetaStore, type ListRecordsOptions } from './drive.js';
+import { CorruptRecordError, type DriveMetaStore, type ListRecordsOptions, type ReplacedObject } from './drive.js';
 import { BucketRecordCache } from './bucket-record-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { compareKeys, prefixSuccessor } from './key-order.js';
+import { rowsInKeyRange } from './key-order.js';
 import { listingColumns, listingEntry, openJson, openObject, openPart, sealJson, sealObject, sealPart, type ListingColumns, type ListingTuple, type SealedRow } from './meta-codec.js';
 import { migrate } from './meta-schema.js';
 import type { BucketConfigRecord, BucketRecord, ObjectListingEntry, ObjectRecord, PartRecord, UploadRecord } from './records.js';
@@ -62,6 +62,11 @@ function prepareStatements(db: Database.Database) {
 
     getObject: db.prepare(
       `SELECT ${LISTING_COLUMNS.replace(/(\w+)/g, 'o.$1')}, b.record, b.inline_data, b.crc
+       FROM objects o LEFT JOIN object_bodies b ON b.id = o.body WHERE o.bucket = ? AND o.key = ?`,
+    ),
+    /** getObject with the row's body id, for a write that replaces it (putObjectReplacing). */
+    getObjectForWrite: db.prepare(
+      `SELECT ${LISTING_COLUMNS.replace(/(\w+)/g, 'o.$1')}, o.body AS body_id, b.record, b.inline_data, b.crc
        FROM objects o LEFT JOIN object_bodies b ON b.id = o.body WHERE o.bucket = ? AND o.key = ?`,
     ),
     findBody: db.prepare('SELECT body FROM objects WHERE bucket = ? AND key = ?').pluck(),
@@ -180,7 +185,22 @@ export class SqliteDriveMetaStore implements DriveMetaStore {
 
   putObject(record: ObjectRecord): Promise<void> {
     const run = this.objectWriter(record);
-    return this.write(run);
+    return this.write(() => run());
+  }
+
+  putObjectReplacing(record: ObjectRecord): Promise<ReplacedObject> {
+    const run = this.objectWriter(record);
+    return this.write((): ReplacedObject => {
+      const row = this.sql.getObjectForWrite.get(record.bucket, record.key) as (ObjectRow & { body_id: number | null }) | undefined;
+      run(row?.body_id ?? null);
+      if (!row) return { state: 'absent' };
+      try {
+        return { state: 'found', value: openObject(row, record.bucket, this.root) };
+      } catch (err) {
+        if (err instanceof CorruptRecordError) return { state: 'corrupt' };
+        throw err;
+      }
+    });
   }
 
   deleteObject(bucket: string, key: string, dataId?: string): Promise<boolean> {
@@ -193,22 +213,8 @@ export class SqliteDriveMetaStore implements DriveMetaStore {
   }
 
   listObjects(bucket: string, options: ListRecordsOptions): ObjectListingEntry[] {
-    const { prefix, after, from, limit } = options;
-    if (limit <= 0) return [];
-    let start = prefix;
-    let inclusive = true;
-    if (from !== undefined && compareKeys(from, start) > 0) start = from;
-    if (after !== undefined && compareKeys(after, start) >= 0) {
-      start = after;
-      inclusive = false;
-    }
-    const end = prefixSuccessor(prefix);
-    if (end !== undefined && compareKeys(start, end) >= 0) return [];
-    const rows = (
-      end === undefined
-        ? (inclusive ? this.sql.listFrom : this.sql.listAfter).all(bucket, start, limit)
-        : (inclusive ? this.sql.listFromBounded : this.sql.listAfterBounded).all(bucket, start, end, limit)
-    ) as ListingTuple[];
+    const { prefix, limit } = options;
+    const rows = rowsInKeyRange(this.sql, bucket, options) as ListingTuple[];
     const entries: ObjectListingEntry[] = [];
     for (const row of rows) {
       const entry = listingEntry(row);
@@ -281,12 +287,13 @@ export class SqliteDriveMetaStore implements DriveMetaStore {
   }
 
   /** Encodes now (so a bad record fails its own caller, not the batch) and returns the statement to run in the batch. */
-  private objectWriter(record: ObjectRecord): () => void {
+  private objectWriter(record: ObjectRecord): (knownBody?: number | null) => void {
     const row: SealedRow = sealObject(record);
     const c = listingColumns(record);
-    return () => {
+    // knownBody: the key's current body id when the caller already read it (null: no row), else looked up here.
+    return (knownBody) => {
       // Rewrite the existing body in place (no free-list churn); a new key gets a new body.
-      const existing = this.readStatements().findBody.get(record.bucket, record.key) as number | undefined;
+      const existing = knownBody === undefined ? (this.readStatements().findBody.get(record.bucket, record.key) as number | undefined) : (knownBody ?? undefined);
       let body = existing;
       if (existing === undefined || this.sql.updateBody.run(row.record, row.inline, row.crc, existing).changes === 0) {
         body = Number(this.sql.insertBody.run(row.record, row.inline, row.crc).lastInsertRowid);

@@ -201,6 +201,7 @@ export class MultipartPath {
             if (parts.state === 'found') for (const part of parts.value) await drive.meta.putPart(part);
           });
         },
+        base,
       );
       return { record: { ...base, layout: layoutAt(upload.layout, committed.written) }, previous: committed.previous, partsBefore };
     });

@@ -1,7 +1,8 @@
 /**
  * Framed shards → object bytes. For each part the range touches, runs of a
- * few blocks are read from k drives (data shard indexes first: when they
- * verify, decoding is a copy), verified and decoded; a missing, unreadable or
+ * few blocks are read from k drives (data shard indexes first: when every
+ * block's CRC verifies, the bytes go out as views of the shards, on this
+ * thread, no copy and no pool), verified and decoded; a missing, unreadable or
  * corrupt shard makes the run read more drives and decode again with parity.
  * Only the blocks the range covers are read, one run ahead of the consumer.
  *
@@ -12,14 +13,17 @@
  * takes the general road, which reads parity and reports the object degraded.
  */
 import { Readable } from 'node:stream';
-import { intactRunData } from '../../erasure/run-codec.js';
+import { intactRunData, intactRunSlices } from '../../erasure/run-codec.js';
 import type { ErasureGeometry, StripeCodec } from '../../erasure/stripe-codec.js';
 import { blockSpan } from '../../erasure/stripe.js';
+import { runShardLength } from '../../erasure/frames.js';
 import type { ByteRange } from '../../s3/types.js';
 import { BufferedBody } from '../buffered-body.js';
+import { ChunkRecycler, offerRecycling } from '../recycled-chunks.js';
 import type { Drive } from './drive.js';
 import { geometryOf, positionsByShard } from './layout.js';
 import { insufficientReadQuorum } from './quorum.js';
+import { ShardReadSession } from './shard-read-session.js';
 import type { ObjectRecord, StoredPart } from './records.js';
 
 export interface ReadContext {
@@ -45,7 +49,10 @@ export function readObject(context: ReadContext, record: ObjectRecord, range: By
   const wanted = range ?? { start: 0, end: record.size - 1 };
   const inline = copies && intactInlineBytes(record, wanted, copies);
   if (inline) return new BufferedBody(inline);
-  return Readable.from(objectChunks(context, record, wanted, signal, copies), { objectMode: false });
+  const geometry = geometryOf(record.layout);
+  const recycler = new ChunkRecycler(runShardLength(geometry, geometry.blockSize * context.blocksPerRun));
+  const body = Readable.from(objectChunks(context, record, wanted, recycler, signal, copies), { objectMode: false });
+  return offerRecycling(body, (chunk) => recycler.recycle(chunk));
 }
 
 /** The range's bytes of a single-part inline object, when its data shards are all there and verify. */
@@ -58,7 +65,14 @@ function intactInlineBytes(record: ObjectRecord, range: ByteRange, copies: Recor
   return intactRunData(geometryOf(record.layout), shards, part.size)?.subarray(range.start, range.end + 1);
 }
 
-async function* objectChunks(context: ReadContext, record: ObjectRecord, range: ByteRange, signal?: AbortSignal, copies?: RecordCopies): AsyncGenerator<Buffer> {
+async function* objectChunks(
+  context: ReadContext,
+  record: ObjectRecord,
+  range: ByteRange,
+  recycler: ChunkRecycler,
+  signal?: AbortSignal,
+  copies?: RecordCopies,
+): AsyncGenerator<Buffer> {
   const health = { degraded: false };
   try {
     let partStart = 0;
@@ -66,7 +80,7 @@ async function* objectChunks(context: ReadContext, record: ObjectRecord, range: 
       const partEnd = partStart + part.size - 1;
       if (part.size > 0 && partEnd >= range.start && partStart <= range.end) {
         const local = { start: Math.max(range.start, partStart) - partStart, end: Math.min(range.end, partEnd) - partStart };
-        yield* partChunks(context, record, part, local, health, signal, copies);
+        yield* partChunks(context, record, part, local, health, recycler, signal, copies);
       }
       partStart += part.size;
       if (partStart > range.end) break;
@@ -76,18 +90,25 @@ async function* objectChunks(context: ReadContext, record: ObjectRecord, range: 
   }
 }
 
-/** One part's bytes [range.start, range.end] (part-relative), decoding one run ahead of the consumer. */
+/**
+ * One part's bytes [range.start, range.end] (part-relative), decoding one run
+ * ahead of the consumer. Healthy runs come out as views into the data shards
+ * just read (no assembling copy), read into buffers the consumer handed back
+ * when it did; each shard file is opened once per read.
+ */
 async function* partChunks(
   context: ReadContext,
   record: ObjectRecord,
   part: StoredPart,
   range: ByteRange,
   health: { degraded: boolean },
+  recycler: ChunkRecycler,
   signal?: AbortSignal,
   copies?: RecordCopies,
 ): AsyncGenerator<Buffer> {
   const geometry = geometryOf(record.layout);
-  const decoder = new RunDecoder(context.codec, geometry, shardSourceFor(context.drives, record, part, copies), health);
+  const session = part.file !== undefined ? new ShardReadSession(recycler) : undefined;
+  const decoder = new RunDecoder(context.codec, geometry, shardSourceFor(context.drives, record, part, copies, session), health);
   const runBytes = geometry.blockSize * context.blocksPerRun;
   const runs: ByteRange[] = [];
   for (let start = range.start; start <= range.end; start = (Math.floor(start / runBytes) + 1) * runBytes) {
@@ -95,19 +116,46 @@ async function* partChunks(
   }
   const decodeRun = (run: ByteRange) => {
     const span = blockSpan(run.start, run.end, part.size, geometry);
-    const decoded = decoder.decode(span.shardOffset, span.shardLength, span.dataLength).then((data) =>
-      data.subarray(run.start - span.dataStart, run.end - span.dataStart + 1),
-    );
+    const decoded = decoder.decode(span.shardOffset, span.shardLength, span.dataLength).then(({ chunks, shards }) => {
+      const wanted = sliceChunks(chunks, run.start - span.dataStart, run.end - span.dataStart + 1);
+      // Every view is counted before the first is handed out; shards nothing points into are free again.
+      recycler.lend(wanted, shards);
+      return wanted;
+    });
     decoded.catch(() => undefined); // awaited below unless the consumer went away
     return decoded;
   };
-  let next = decodeRun(runs[0]);
-  for (let i = 0; i < runs.length; i++) {
-    signal?.throwIfAborted();
-    const current = await next;
-    if (i + 1 < runs.length) next = decodeRun(runs[i + 1]);
-    yield current;
+  try {
+    let next = decodeRun(runs[0]);
+    for (let i = 0; i < runs.length; i++) {
+      signal?.throwIfAborted();
+      const current = await next;
+      if (i + 1 < runs.length) next = decodeRun(runs[i + 1]);
+      yield* current;
+    }
+  } finally {
+    // A run still in flight when the consumer left must not count its failures as the object's.
+    decoder.stop();
+    await session?.close();
   }
+}
+
+function presentShards(shards: readonly (Buffer | undefined)[]): Buffer[] {
+  return shards.filter((shard): shard is Buffer => shard !== undefined);
+}
+
+/** The bytes [from, to) of the concatenation of `chunks`, as views. */
+function sliceChunks(chunks: readonly Buffer[], from: number, to: number): Buffer[] {
+  const out: Buffer[] = [];
+  let offset = 0;
+  for (const chunk of chunks) {
+    const start = Math.max(from - offset, 0);
+    const end = Math.min(to - offset, chunk.length);
+    if (end > start) out.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    offset += chunk.length;
+    if (offset >= to) break;
+  }
+  return out;
 }
 
 /**
@@ -116,6 +164,7 @@ async function* partChunks(
  */
 class RunDecoder {
   private readonly bad = new Set<number>();
+  private stopped = false;
 
   constructor(
     private readonly codec: StripeCodec,
@@ -124,7 +173,11 @@ class RunDecoder {
     private readonly health: { degraded: boolean },
   ) {}
 
-  async decode(shardOffset: number, shardLength: number, dataLength: number): Promise<Buffer> {
+  /**
+   * The run's data in order (`chunks`: views into the data shards when they
+   * verify, else one decoded buffer) and the shards read for it.
+   */
+  async decode(shardOffset: number, shardLength: number, dataLength: number): Promise<{ chunks: Buffer[]; shards: Buffer[] }> {
     const { dataShards, parityShards } = this.geometry;
     const total = dataShards + parityShards;
     const shards: (Buffer | undefined)[] = new Array(total).fill(undefined);
@@ -148,34 +201,43 @@ class RunDecoder {
         }),
       );
       if (present < dataShards) continue;
+      // The common case, on this thread: every data shard block's CRC checks, the data is their bytes.
+      const slices = intactRunSlices(this.geometry, shards, dataLength);
+      if (slices) return { chunks: slices, shards: presentShards(shards) };
       const result = await this.codec.decode(this.geometry, shards, dataLength);
       for (const index of result.corrupt) {
-        this.markBad(index);
+        // Corruption is real whether or not anyone still wants the bytes: always reported.
+        this.bad.add(index);
         shards[index] = undefined;
         present--;
       }
-      if (result.data) return result.data;
+      if (result.corrupt.length > 0) this.health.degraded = true;
+      if (result.data) return { chunks: [result.data], shards: presentShards(shards) };
       if (result.corrupt.length === 0) throw insufficientReadQuorum();
-      this.health.degraded = true;
     }
+  }
+
+  /** The read is over: a shard read failing from now on (its handles are closing) is not reported. */
+  stop(): void {
+    this.stopped = true;
   }
 
   private markBad(index: number): void {
     this.bad.add(index);
-    this.health.degraded = true;
+    if (!this.stopped) this.health.degraded = true;
   }
 }
 
 /**
  * Where a part's shards come from: its shard files on the drives, or the
  * inline bytes of each drive's record (from `copies` when given, else read
- * from the drive now).
+ * from the drive now). With `session`, shard files stay open in it.
  */
-export function shardSourceFor(drives: readonly Drive[], record: ObjectRecord, part: StoredPart, copies?: RecordCopies): ShardSource {
+export function shardSourceFor(drives: readonly Drive[], record: ObjectRecord, part: StoredPart, copies?: RecordCopies, session?: ShardReadSession): ShardSource {
   const positions = positionsByShard(record.layout);
   if (part.file !== undefined) {
     const file = part.file;
-    return (shardIndex, offset, length) => drives[positions[shardIndex]].files.read(record.bucket, record.dataId, file, offset, length);
+    return (shardIndex, offset, length) => drives[positions[shardIndex]].files.read(record.bucket, record.dataId, file, offset, length, session);
   }
   return async (shardIndex, offset, length) => {
     const position = positions[shardIndex];

@@ -1,10 +1,8 @@
 import type { ListObjectsResult } from '../../backends/backend.js';
 import { S3Error } from '../../s3/errors.js';
-import type { ObjectSummary } from '../../s3/types.js';
 import type { FrontDoorDeps, S3Request } from '../context.js';
-import { listingEncoder, parseCount, wantsUrlEncoding } from '../list-encoding.js';
+import { listingEncoder, listingXml, parseCount, wantsUrlEncoding } from '../list-encoding.js';
 import { xmlReply, type S3Reply } from '../reply.js';
-import { buildXml, type XmlNode } from '../xml/build.js';
 import { ownerOf } from './owner.js';
 
 type BucketOp = Extract<S3Request['op'], { target: 'bucket' }>;
@@ -40,19 +38,6 @@ async function list(req: S3Request, deps: FrontDoorDeps, params: ListParams, aft
     .listObjects(params.bucket, { prefix: params.prefix, delimiter: params.delimiter, after, maxKeys: params.maxKeys }, req.signal);
 }
 
-function contents(objects: ObjectSummary[], enc: (v: string) => string | undefined, owner?: XmlNode): XmlNode[] {
-  return objects.map((o) => ({
-    Key: enc(o.key),
-    LastModified: o.lastModified,
-    ETag: `"${o.etag}"`,
-    Size: o.size,
-    Owner: owner,
-    StorageClass: o.storageClass,
-  }));
-}
-
-const prefixes = (result: ListObjectsResult, enc: (v: string) => string | undefined): XmlNode[] =>
-  result.commonPrefixes.map((p) => ({ Prefix: enc(p) }));
 
 /** Continuation tokens are opaque to clients: the base64url of the key to continue after. */
 function decodeContinuationToken(token: string): string {
@@ -72,20 +57,23 @@ export async function listObjectsV2(req: S3Request, deps: FrontDoorDeps): Promis
   const result = await list(req, deps, params, after);
   const owner = req.query.get('fetch-owner') === 'true' ? ownerOf(req.principal) : undefined;
   return xmlReply(
-    buildXml('ListBucketResult', {
-      Name: params.bucket,
-      Prefix: enc(params.prefix),
-      Delimiter: enc(params.delimiter),
-      MaxKeys: params.maxKeys,
-      EncodingType: params.encodeUrl ? 'url' : undefined,
-      KeyCount: result.objects.length + result.commonPrefixes.length,
-      IsTruncated: result.isTruncated,
-      ContinuationToken: token ?? undefined,
-      NextContinuationToken: result.isTruncated && result.nextAfter !== undefined ? Buffer.from(result.nextAfter, 'utf8').toString('base64url') : undefined,
-      StartAfter: enc(startAfter),
-      Contents: contents(result.objects, enc as (v: string) => string, owner),
-      CommonPrefixes: prefixes(result, enc as (v: string) => string),
-    }),
+    listingXml(
+      'ListBucketResult',
+      {
+        Name: params.bucket,
+        Prefix: enc(params.prefix),
+        Delimiter: enc(params.delimiter),
+        MaxKeys: params.maxKeys,
+        EncodingType: params.encodeUrl ? 'url' : undefined,
+        KeyCount: result.objects.length + result.commonPrefixes.length,
+        IsTruncated: result.isTruncated,
+        ContinuationToken: token ?? undefined,
+        NextContinuationToken: result.isTruncated && result.nextAfter !== undefined ? Buffer.from(result.nextAfter, 'utf8').toString('base64url') : undefined,
+        StartAfter: enc(startAfter),
+      },
+      { element: 'Contents', objects: result.objects, commonPrefixes: result.commonPrefixes, owner },
+      enc,
+    ),
   );
 }
 
@@ -95,19 +83,22 @@ export async function listObjectsV1(req: S3Request, deps: FrontDoorDeps): Promis
   const marker = req.query.get('marker') ?? '';
   const result = await list(req, deps, params, marker || undefined);
   return xmlReply(
-    buildXml('ListBucketResult', {
-      Name: params.bucket,
-      Prefix: enc(params.prefix),
-      Marker: enc(marker),
-      // AWS returns NextMarker only with a delimiter; without one, clients continue from the last key.
-      NextMarker: result.isTruncated && params.delimiter !== undefined ? enc(result.nextAfter) : undefined,
-      MaxKeys: params.maxKeys,
-      Delimiter: enc(params.delimiter),
-      EncodingType: params.encodeUrl ? 'url' : undefined,
-      IsTruncated: result.isTruncated,
-      Contents: contents(result.objects, enc as (v: string) => string, ownerOf(req.principal)),
-      CommonPrefixes: prefixes(result, enc as (v: string) => string),
-    }),
+    listingXml(
+      'ListBucketResult',
+      {
+        Name: params.bucket,
+        Prefix: enc(params.prefix),
+        Marker: enc(marker),
+        // AWS returns NextMarker only with a delimiter; without one, clients continue from the last key.
+        NextMarker: result.isTruncated && params.delimiter !== undefined ? enc(result.nextAfter) : undefined,
+        MaxKeys: params.maxKeys,
+        Delimiter: enc(params.delimiter),
+        EncodingType: params.encodeUrl ? 'url' : undefined,
+        IsTruncated: result.isTruncated,
+      },
+      { element: 'Contents', objects: result.objects, commonPrefixes: result.commonPrefixes, owner: ownerOf(req.principal) },
+      enc,
+    ),
   );
 }
 
@@ -127,28 +118,22 @@ export async function listObjectVersions(req: S3Request, deps: FrontDoorDeps): P
   const result = await list(req, deps, params, keyMarker || undefined);
   const owner = ownerOf(req.principal);
   return xmlReply(
-    buildXml('ListVersionsResult', {
-      Name: params.bucket,
-      Prefix: enc(params.prefix),
-      KeyMarker: enc(keyMarker),
-      VersionIdMarker: versionIdMarker,
-      NextKeyMarker: result.isTruncated ? enc(result.nextAfter) : undefined,
-      NextVersionIdMarker: result.isTruncated ? 'null' : undefined,
-      MaxKeys: params.maxKeys,
-      Delimiter: enc(params.delimiter),
-      EncodingType: params.encodeUrl ? 'url' : undefined,
-      IsTruncated: result.isTruncated,
-      Version: result.objects.map((o) => ({
-        Key: enc(o.key),
-        VersionId: 'null',
-        IsLatest: true,
-        LastModified: o.lastModified,
-        ETag: `"${o.etag}"`,
-        Size: o.size,
-        Owner: owner,
-        StorageClass: o.storageClass,
-      })),
-      CommonPrefixes: prefixes(result, enc as (v: string) => string),
-    }),
+    listingXml(
+      'ListVersionsResult',
+      {
+        Name: params.bucket,
+        Prefix: enc(params.prefix),
+        KeyMarker: enc(keyMarker),
+        VersionIdMarker: versionIdMarker,
+        NextKeyMarker: result.isTruncated ? enc(result.nextAfter) : undefined,
+        NextVersionIdMarker: result.isTruncated ? 'null' : undefined,
+        MaxKeys: params.maxKeys,
+        Delimiter: enc(params.delimiter),
+        EncodingType: params.encodeUrl ? 'url' : undefined,
+        IsTruncated: result.isTruncated,
+      },
+      { element: 'Version', objects: result.objects, commonPrefixes: result.commonPrefixes, owner },
+      enc,
+    ),
   );
 }

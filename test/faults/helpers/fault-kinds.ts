@@ -29,7 +29,7 @@ export interface FaultKind {
 function midWrite(drive: FaultyDrive, action: () => void | Promise<void>): void {
   let fired = false;
   drive.beforeWrite = async (what) => {
-    if (fired || (what !== 'shard-chunk' && what !== 'putObject')) return;
+    if (fired || (what !== 'shard-chunk' && what !== 'putObject' && what !== 'putObjectReplacing')) return;
     fired = true;
     await action();
   };

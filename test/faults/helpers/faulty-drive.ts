@@ -20,7 +20,7 @@
  * record write (e.g. to corrupt the stored row through a second SQLite
  * connection).
  */
-import type { Drive, DriveFiles, DriveMetaStore, TempShard } from '../../../src/backends/erasure/drive.js';
+import { CorruptRecordError, type Drive, type DriveFiles, type DriveMetaStore, type ReplacedObject, type TempShard } from '../../../src/backends/erasure/drive.js';
 import type { ObjectRecord, PartRecord, StoredPart } from '../../../src/backends/erasure/records.js';
 
 export type DriveFault = 'none' | 'offline' | 'read-only' | 'rot-writes' | 'truncate-writes' | 'lose-records';
@@ -90,6 +90,13 @@ export class FaultyDrive implements Drive {
     };
     const overrides: Partial<DriveMetaStore> = {
       putObject: (r) => record(() => inner.putObject(this.damageRecord(r)), r),
+      putObjectReplacing: async (r) => {
+        // A lying drive answers what it holds as if it had replaced it.
+        if (this.fault === 'lose-records') return heldRecord(inner, r.bucket, r.key);
+        const replaced = await inner.putObjectReplacing!(this.damageRecord(r));
+        if (this.afterRecordWrite) await this.afterRecordWrite(r);
+        return replaced;
+      },
       completeUpload: (r, uploadId) => record(() => inner.completeUpload(this.damageRecord(r), uploadId), r),
       putPart: (p: PartRecord) => record(() => inner.putPart({ ...p, part: this.damagePart(p.part) })),
     };
@@ -166,6 +173,16 @@ export class FaultyDrive implements Drive {
     if (this.fault === 'rot-writes') return { ...part, inline: flipped(part.inline) };
     if (this.fault === 'truncate-writes') return { ...part, inline: part.inline.subarray(0, part.inline.length >> 1) };
     return part;
+  }
+}
+
+function heldRecord(meta: DriveMetaStore, bucket: string, key: string): ReplacedObject {
+  try {
+    const value = meta.getObject(bucket, key);
+    return value ? { state: 'found', value } : { state: 'absent' };
+  } catch (err) {
+    if (err instanceof CorruptRecordError) return { state: 'corrupt' };
+    throw err;
   }
 }
 
