@@ -87,6 +87,16 @@ export async function restoreObjectRecords(
       }
     }),
   );
+  // A listing index rebuilt meanwhile may have read the failed write from some drives: it learns what they hold now.
+  if (context.listingChanged) {
+    let now: ObjectRecord | undefined;
+    try {
+      now = objectAnswers(context, bucket, key).verdict.value;
+    } catch {
+      return; // undecidable now: the scanner's heal settles the key and tells the index
+    }
+    context.listingChanged(bucket, key, now);
+  }
 }
 
 /**

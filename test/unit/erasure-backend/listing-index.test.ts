@@ -212,6 +212,40 @@ describe('the listing index follows every commit', () => {
     expect(page.objects.map((o) => o.key)).toEqual(['after-failure']);
     expect(backend.listingIndex?.status().state).not.toBe('ready');
   });
+
+  it('learns what the drives hold after a write below quorum (a rebuild may have read the failed write)', async () => {
+    const roots = await volumes(2);
+    let failWrites = false;
+    const failing = (write: (...args: never[]) => Promise<unknown>) =>
+      (...args: never[]) => (failWrites ? Promise.reject(new Error('drive write failed')) : write(...args));
+    // One set of two drives (EC 1+1: write quorum 2): the second drive refusing record writes fails every PUT.
+    const backend = await ErasureBackend.open({
+      volumes: roots,
+      setDriveCount: 2,
+      parity: {},
+      wrapDrive: (drive) => {
+        if (drive.root !== roots[1]) return drive;
+        const meta = Object.create(drive.meta) as typeof drive.meta;
+        meta.putObject = failing(drive.meta.putObject.bind(drive.meta));
+        if (drive.meta.putObjectReplacing) meta.putObjectReplacing = failing(drive.meta.putObjectReplacing.bind(drive.meta));
+        return { ...drive, meta } as typeof drive;
+      },
+    });
+    cleanups.push(() => backend.close());
+    await backend.createBucket(BUCKET, { region: 'us-east-1' });
+    await ready(backend);
+    await put(backend, 'kept', 'old');
+    // As a rebuild reading the drives mid-write would: the index holds a version no write committed.
+    const seen = { ...backend.sets[0].resolve(BUCKET, 'kept')!, size: 999, etag: 'f'.repeat(32) };
+    backend.listingIndex!.committed(BUCKET, 'kept', seen);
+    backend.listingIndex!.committed(BUCKET, 'never', { ...seen, key: 'never' });
+    failWrites = true;
+    await expect(put(backend, 'kept', 'new!')).rejects.toMatchObject({ code: 'SlowDown' });
+    await expect(put(backend, 'never', 'x')).rejects.toMatchObject({ code: 'SlowDown' });
+    const page = await backend.listObjects(BUCKET, { prefix: '', maxKeys: 10 });
+    expect(page.objects.map((o) => [o.key, o.size])).toEqual([['kept', 3]]);
+    expectSameListings(backend, [{ prefix: '', maxKeys: 10 }]);
+  });
 });
 
 describe('the listing index is rebuilt when it cannot be trusted', () => {
