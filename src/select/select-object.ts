@@ -84,19 +84,21 @@ function rowEncoder(request: SelectRequest, query: RunningQuery): RowEncoder {
 }
 
 /**
- * Stops the query, once preparing has settled, and disposes of its sandbox
- * (instance, staged input) without holding up the end of the reply; safe to
- * call twice.
+ * Stops the query, once preparing has settled, and recycles its sandbox
+ * when the query ran to its end (`completed`), else disposes of it
+ * (instance, staged input), without holding up the end of the reply; safe
+ * to call twice.
  */
-async function release(preparing: Promise<Prepared>): Promise<void> {
+async function release(preparing: Promise<Prepared>, completed = false): Promise<void> {
   const prepared = await preparing.catch(() => undefined);
   await prepared?.query.close();
-  void prepared?.sandbox.dispose();
+  void (completed ? prepared?.sandbox.recycle() : prepared?.sandbox.dispose());
 }
 
 async function* events(request: SelectRequest, target: SelectTarget, preparing: Promise<Prepared>, counts: ScanCounts, started: () => void): AsyncGenerator<Buffer> {
   started();
   let failure: S3Error | undefined;
+  let completed = false;
   try {
     const keepAliveMs = target.timing?.keepAliveMs ?? KEEPALIVE_MS;
     const box: { value?: Prepared } = {};
@@ -136,6 +138,7 @@ async function* events(request: SelectRequest, target: SelectTarget, preparing: 
         yield progressEvent(counts);
       }
     }
+    completed = true;
     if (batchBytes > 0) yield flush();
     if (request.requestProgress) yield progressEvent(counts);
     yield statsEvent(counts);
@@ -144,7 +147,7 @@ async function* events(request: SelectRequest, target: SelectTarget, preparing: 
     failure = isS3Error(err) ? err : new S3Error('InternalError', { cause: err });
   } finally {
     // Runs on normal end, on failure, and when the stream is destroyed (client gone).
-    await release(preparing);
+    await release(preparing, completed && !failure);
   }
   // After cleanup: a destroyed stream may never ask for this message.
   if (failure) {

@@ -216,8 +216,10 @@ describe('the listing index follows every commit', () => {
   it('learns what the drives hold after a write below quorum (a rebuild may have read the failed write)', async () => {
     const roots = await volumes(2);
     let failWrites = false;
-    const failing = (write: (...args: never[]) => Promise<unknown>) =>
-      (...args: never[]) => (failWrites ? Promise.reject(new Error('drive write failed')) : write(...args));
+    const failing =
+      <T,>(write: (record: ObjectRecord) => Promise<T>) =>
+      (record: ObjectRecord): Promise<T> =>
+        failWrites ? Promise.reject(new Error('drive write failed')) : write(record);
     // One set of two drives (EC 1+1: write quorum 2): the second drive refusing record writes fails every PUT.
     const backend = await ErasureBackend.open({
       volumes: roots,

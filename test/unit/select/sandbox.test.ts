@@ -97,4 +97,35 @@ describe('a query sandbox', () => {
     expect(existsSync(dirname(a.inputPath))).toBe(false);
     expect(existsSync(dirname(b.inputPath))).toBe(false);
   });
+
+  it('is recycled after a clean query: its input is deleted, the next input at its path is read afresh, the lock holds', async () => {
+    const first = await openSandbox();
+    writeFileSync(first.inputPath, 'a,b\n1,2\n');
+    const read = async (sandbox: QuerySandbox): Promise<unknown[][]> => {
+      const c = await sandbox.connect();
+      try {
+        return (await c.runAndReadAll(`SELECT * FROM read_csv('${sandbox.inputPath}', header = false, all_varchar = true)`)).getRows();
+      } finally {
+        c.closeSync();
+      }
+    };
+    expect(await read(first)).toEqual([['a', 'b'], ['1', '2']]);
+    await first.recycle();
+    expect(existsSync(first.inputPath)).toBe(false);
+    expect(existsSync(dirname(first.inputPath))).toBe(true);
+
+    const second = await openSandbox();
+    expect(second).toBe(first);
+    writeFileSync(second.inputPath, 'other,bytes\n');
+    expect(await read(second)).toEqual([['other', 'bytes']]);
+    const c = await second.connect();
+    await expect(c.run('SET enable_external_file_cache = true')).rejects.toThrow(/Cannot change configuration option|locked/i);
+    await expect(c.runAndReadAll(`SELECT * FROM read_csv('${other.inputPath}')`)).rejects.toThrow();
+    c.closeSync();
+    // Disposed (as after a failed query), it is never handed out again.
+    await second.dispose();
+    const third = await openSandbox();
+    expect(third).not.toBe(first);
+    await third.dispose();
+  });
 });
