@@ -49,6 +49,8 @@ export class QuerySandbox {
   /** Gives back the query slot (QueryGate) of the query that holds this sandbox. */
   private releaseSlot: (() => void) | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Whether the last recycle removed the previous query's files. */
+  private cleaned: Promise<boolean> = Promise.resolve(true);
 
   private constructor(
     /** Where the query's input must be staged; the one file the instance can read. */
@@ -127,25 +129,38 @@ export class QuerySandbox {
    * input and spill files and keeps the instance for the next query, or
    * disposes of it when enough wait already or a file cannot be deleted.
    */
-  async recycle(): Promise<void> {
+  recycle(): Promise<void> {
     if (this.disposed) return this.disposed;
-    try {
-      await rm(this.inputPath, { force: true });
-      await rm(join(this.dir, 'spill'), { recursive: true, force: true });
-    } catch {
-      return this.dispose();
-    }
     if (idle.size >= MAX_IDLE) return this.dispose();
     this.leaveSlot();
+    // Idle at once, so a query that follows right away waits for the clean-up rather than taking a cold spare.
     idle.add(this);
+    this.cleaned = (async () => {
+      await rm(this.inputPath, { force: true });
+      await rm(join(this.dir, 'spill'), { recursive: true, force: true });
+    })().then(
+      () => true,
+      () => false,
+    );
     this.idleTimer = setTimeout(() => void this.dispose(), IDLE_MS);
     this.idleTimer.unref();
+    return this.cleaned.then(() => undefined);
+  }
+
+  /**
+   * Takes this idle sandbox out of the idle set; whether its clean-up
+   * succeeded (if not, it is disposed and must not be used).
+   */
+  async claim(): Promise<boolean> {
+    clearTimeout(this.idleTimer);
+    idle.delete(this);
+    if (await this.cleaned) return true;
+    void this.dispose();
+    return false;
   }
 
   /** Hands the sandbox to a query holding a slot; `releaseSlot` runs when it is disposed or recycled. */
   lend(releaseSlot: () => void): this {
-    clearTimeout(this.idleTimer);
-    idle.delete(this);
     this.releaseSlot = releaseSlot;
     return this;
   }
@@ -181,7 +196,7 @@ export async function openSandbox(): Promise<QuerySandbox> {
   await gate.enter();
   try {
     const [used] = idle;
-    if (used) return used.lend(leaveGate);
+    if (used && (await used.claim())) return used.lend(leaveGate);
     const warm = spare;
     prepareSpare();
     return ((await warm?.catch(() => undefined)) ?? (await QuerySandbox.create())).lend(leaveGate);
