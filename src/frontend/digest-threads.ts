@@ -99,6 +99,8 @@ export class DigestThreads {
   private readonly threads: DigestThread[] = [];
   private nextId = 1;
   readonly batches: DigestBatches;
+  /** Uploads holding a partly filled batch between chunks (a stalled client can hold one for long). */
+  readonly partlyFilled = new Set<OffloadedDigest>();
 
   constructor(
     private readonly size = Math.max(1, Math.min(2, availableParallelism())),
@@ -122,6 +124,15 @@ export class DigestThreads {
     thread ??= this.threads.reduce((a, b) => (b.uploads.size < a.uploads.size ? b : a));
     thread.uploads.set(upload.id, upload);
     return thread;
+  }
+
+  /**
+   * Another upload waits for a batch: every upload holding a partly filled
+   * one sends it now, so a few stalled clients cannot keep the budget from
+   * everyone else (each batch comes back once hashed).
+   */
+  flushPartlyFilled(except: OffloadedDigest): void {
+    for (const upload of [...this.partlyFilled]) if (upload !== except) upload.flush();
   }
 
   /** Stops every thread; uploads still on them fail. */
@@ -175,15 +186,22 @@ export class OffloadedDigest {
         offset += n;
         if (this.filled === batch.length) this.send();
       }
+      if (this.batch && this.filled > 0) this.threads.partlyFilled.add(this);
       return undefined;
     };
     return copy();
+  }
+
+  /** Sends a partly filled batch now (another upload needs one). */
+  flush(): void {
+    if (this.state === 'open' && this.batch && this.filled > 0 && !this.failure) this.send();
   }
 
   async finish(): Promise<DigestValues> {
     if (this.failure) throw this.failure;
     if (this.state !== 'open') throw new Error('digest finished twice');
     this.state = 'finishing';
+    this.threads.partlyFilled.delete(this);
     if (!this.thread) {
       this.state = 'ended';
       return this.finishHere();
@@ -196,6 +214,7 @@ export class OffloadedDigest {
 
   /** The body failed or was abandoned: drop the state, give back what is held here. */
   abandon(): void {
+    this.threads.partlyFilled.delete(this);
     if (this.batch) this.giveBack(this.batch);
     this.batch = undefined;
     if (this.state === 'ended') return;
@@ -248,6 +267,7 @@ export class OffloadedDigest {
       this.filled = 0;
       return undefined;
     }
+    this.threads.flushPartlyFilled(this);
     return batch.then((taken) => {
       if (this.failure) {
         this.giveBack(taken);
@@ -259,6 +279,7 @@ export class OffloadedDigest {
   }
 
   private send(): void {
+    this.threads.partlyFilled.delete(this);
     const batch = this.batch!;
     const length = this.filled;
     this.batch = undefined;

@@ -75,6 +75,11 @@ export function sendReply(res: ServerResponse, reply: S3Reply, method: string, o
  * client gone early destroys the body.
  */
 function writeRecycling(body: Readable, res: ServerResponse, onBytes: (n: number) => void, recycle: (chunk: Buffer) => void): Promise<void> {
+  // A response whose connection already died has fired its only 'close': nothing below would ever end.
+  if (res.destroyed) {
+    body.destroy();
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     body.on('data', (chunk: Buffer) => {
       onBytes(chunk.length);
@@ -96,7 +101,7 @@ function writeRecycling(body: Readable, res: ServerResponse, onBytes: (n: number
 
 function finished(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
-    if (res.writableFinished) return resolve();
+    if (res.writableFinished || res.destroyed) return resolve();
     res.once('finish', resolve);
     res.once('close', resolve);
   });

@@ -86,7 +86,8 @@ export async function startQuery(query: QueryInput): Promise<RunningQuery> {
           const began = Date.now();
           let merged: (string | null)[][] | undefined;
           let rows = 0;
-          while (rows < MERGE_ROWS && Date.now() - began < MERGE_MS) {
+          // `closed` is checked before every fetch: close() waits only for the fetch in flight when it was called.
+          while (!closed && rows < MERGE_ROWS && Date.now() - began < MERGE_MS) {
             const fetching = result.fetchChunk();
             pending = fetching;
             const chunk = await fetching;

@@ -137,7 +137,10 @@ export class QuerySandbox {
     idle.add(this);
     this.cleaned = (async () => {
       await rm(this.inputPath, { force: true });
-      await rm(join(this.dir, 'spill'), { recursive: true, force: true });
+      // Emptied, not removed: DuckDB creates its temp directory once and fails to spill without it.
+      const spill = join(this.dir, 'spill');
+      await rm(spill, { recursive: true, force: true });
+      await mkdir(spill, { mode: 0o700 });
     })().then(
       () => true,
       () => false,

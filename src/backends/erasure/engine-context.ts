@@ -145,9 +145,25 @@ export async function commitReplacing(
       throw insufficientWriteQuorum();
     }
     onCommitted?.();
-    const replaced = before.flatMap((answer) => (answer.state === 'found' ? [answer.value] : []));
-    return { replaced, written: changed.indexOf(true) };
+    return { replaced: replacedVersion(context, before), written: changed.indexOf(true) };
   });
+}
+
+/**
+ * The version the write replaced: the quorum's choice among the rows the
+ * drives' writes replaced, as a read under the lock would have chosen. Only
+ * that version's data may be freed: a minority row (a drive that missed a
+ * restore, say) can name data another record or an upload in progress still
+ * uses. Undecidable: nothing (the scanner's orphan sweep frees what no record
+ * references).
+ */
+function replacedVersion(context: EngineContext, before: readonly DriveAnswer<ObjectRecord>[]): ObjectRecord[] {
+  try {
+    const previous = chooseVersion([...before], objectBallot, context.minReadQuorum, objectVariant).value;
+    return previous ? [previous] : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

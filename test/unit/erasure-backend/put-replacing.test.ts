@@ -81,6 +81,19 @@ describe('PUT without conditions', () => {
     for (const drive of drives) expect(await dataDirs(drive, 'bkt')).toEqual([]);
   });
 
+  it('frees only the version the quorum held: a minority row naming other data leaves that data alone', async () => {
+    const { set, drives } = await open();
+    const first = await set.put('bkt', 'k', bodyOf(bytes(LARGE)), 'STANDARD', { meta }, UNCONDITIONAL);
+    const otherData = bytes(LARGE).reverse();
+    const other = await set.put('bkt', 'other', bodyOf(otherData), 'STANDARD', { meta }, UNCONDITIONAL);
+    // One drive's row for k names the other object's data (as a drive that missed a restore could).
+    await drives[0].meta.putObject({ ...drives[0].meta.getObject('bkt', 'k')!, dataId: other.dataId });
+    const second = await set.put('bkt', 'k', bodyOf(bytes(LARGE)), 'STANDARD', { meta }, UNCONDITIONAL);
+    for (const drive of drives) expect((await dataDirs(drive, 'bkt')).sort()).toEqual([other.dataId, second.dataId].sort());
+    expect(first.dataId).not.toBe(other.dataId);
+    expect((await readAll(set.read(set.resolve('bkt', 'other')!, undefined))).equals(otherData)).toBe(true);
+  });
+
   it('below write quorum puts every drive back as it was, and the previous version stays whole', async () => {
     const { set, drives } = await open();
     const data = bytes(LARGE);

@@ -94,6 +94,33 @@ describe('DigestingStream on digest threads', () => {
   });
 });
 
+describe('a stalled upload and the batch budget', () => {
+  it('does not keep its partly filled batch from another upload that needs one', async () => {
+    const single = new DigestThreads(1, new DigestBatches(BATCH, 1));
+    try {
+      let resume!: () => void;
+      const stalled = new Promise<void>((resolve) => (resume = resolve));
+      const slowBody = BODY.subarray(0, 3 * BATCH + 100);
+      async function* slow() {
+        yield slowBody.subarray(0, 100); // takes the only batch, fills it partly, then the client stalls
+        await stalled;
+        yield slowBody.subarray(100);
+      }
+      const slowDigest = digest(slow(), {}, single);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const quickBody = BODY.subarray(1000, 1000 + 5 * BATCH);
+      const quick = await digest(chunked(quickBody, [BATCH]), {}, single);
+      expect(quick.stream.digests().md5Hex).toBe(md5Hex(quickBody));
+      resume();
+      const outcome = await slowDigest;
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.stream.digests().md5Hex).toBe(md5Hex(slowBody));
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe('digest thread failure', () => {
   it('a thread that dies mid-upload fails the upload (InternalError, no end), and later uploads get a new thread', async () => {
     const own = new DigestThreads(1, new DigestBatches(BATCH, 4));

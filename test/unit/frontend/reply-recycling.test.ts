@@ -80,4 +80,26 @@ describe('sendReply with a body that takes its chunks back', () => {
     await replied();
     expect(body.destroyed).toBe(true);
   });
+
+  it('ends at once, destroying the body, when the client left before the reply started', async () => {
+    const body = offerRecycling(Readable.from([Buffer.alloc(1024, 1)], { objectMode: false }), () => undefined);
+    let replied!: Promise<void>;
+    const started = new Promise<void>((resolve) => {
+      server = createServer((req, res) => {
+        // The handler is still working when the client hangs up; only then does it reply.
+        res.once('close', () => {
+          replied = sendReply(res, { status: 200, headers: { 'content-length': 1024 }, body }, 'GET', () => undefined);
+          resolve();
+        });
+        req.resume();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const req = get(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/`);
+    req.on('error', () => undefined);
+    setTimeout(() => req.destroy(), 20);
+    await started;
+    await replied;
+    expect(body.destroyed).toBe(true);
+  });
 });

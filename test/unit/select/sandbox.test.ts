@@ -113,6 +113,8 @@ describe('a query sandbox', () => {
     await first.recycle();
     expect(existsSync(first.inputPath)).toBe(false);
     expect(existsSync(dirname(first.inputPath))).toBe(true);
+    // DuckDB creates its spill directory once and cannot spill without it.
+    expect(existsSync(join(dirname(first.inputPath), 'spill'))).toBe(true);
 
     const second = await openSandbox();
     expect(second).toBe(first);
