@@ -38,6 +38,11 @@ function byteCounter(onBytes: (n: number) => void): Transform {
  * can only be signalled by cutting the connection, which pipeline does.
  */
 export function sendReply(res: ServerResponse, reply: S3Reply, method: string, onBytes: (n: number) => void): Promise<void> {
+  // The client left before the reply: the response already fired its only 'close', so nothing below would ever end.
+  if (res.destroyed) {
+    if (reply.body instanceof Readable) reply.body.destroy();
+    return Promise.resolve();
+  }
   const headers: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined) headers[name] = value;
   // A body already in memory is written in one go, like a Buffer.
@@ -75,11 +80,6 @@ export function sendReply(res: ServerResponse, reply: S3Reply, method: string, o
  * client gone early destroys the body.
  */
 function writeRecycling(body: Readable, res: ServerResponse, onBytes: (n: number) => void, recycle: (chunk: Buffer) => void): Promise<void> {
-  // A response whose connection already died has fired its only 'close': nothing below would ever end.
-  if (res.destroyed) {
-    body.destroy();
-    return Promise.resolve();
-  }
   return new Promise((resolve) => {
     body.on('data', (chunk: Buffer) => {
       onBytes(chunk.length);
@@ -101,7 +101,7 @@ function writeRecycling(body: Readable, res: ServerResponse, onBytes: (n: number
 
 function finished(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
-    if (res.writableFinished || res.destroyed) return resolve();
+    if (res.writableFinished) return resolve();
     res.once('finish', resolve);
     res.once('close', resolve);
   });

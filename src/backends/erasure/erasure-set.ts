@@ -86,6 +86,8 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
   private readonly resolvedCopies = new WeakMap<ObjectRecord, RecordCopies>();
   /** Recently resolved objects (undefined when turned off); every locked task on a key drops its entry. */
   private readonly recordCache: ObjectRecordCache | undefined;
+  /** Whether every drive's writes report the row they replaced (fixed with the drives: decided once). */
+  private readonly drivesReportReplaced: boolean;
 
   constructor(private readonly options: ErasureSetOptions) {
     this.index = options.index;
@@ -94,6 +96,7 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
     const locks = options.locks ?? new KeyLocks();
     this.recordCache = options.recordCacheBytes === 0 ? undefined : new ObjectRecordCache(options.recordCacheBytes);
     this.locks = this.recordCache ? new InvalidatingLocks(locks, this.recordCache) : locks;
+    this.drivesReportReplaced = reportsReplaced(this.drives);
     this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.inlineLimit = options.inlineLimit ?? DEFAULT_INLINE_LIMIT;
     this.readBlocksPerRun = options.readBlocksPerRun ?? Math.max(1, Math.floor((2 << 20) / this.blockSize));
@@ -174,7 +177,7 @@ export class ErasureSet implements ErasureSetApi, EngineContext {
       const write = (drive: Drive, position: number) => (holds[position] ? drive.meta.putObject(recordAt(position)) : undefined);
       // Without a condition, what each drive's write replaced stands in for reading the records first.
       const { replaced, written } =
-        check === UNCONDITIONAL && reportsReplaced(this.drives)
+        check === UNCONDITIONAL && this.drivesReportReplaced
           ? await commitReplacing(this, bucket, key, geometry, signal, dataId, recordFor, () => this.listingChanged(bucket, key, recordAt(0)))
           : await this.commitObject(bucket, key, geometry, check, signal, dataId, write, undefined, recordAt(0)).then(({ previous, written }) => ({
               replaced: previous ? [previous] : [],
